@@ -1,0 +1,509 @@
+package dev.paylink.ledger;
+
+import dev.paylink.intake.AcceptedRow;
+import dev.paylink.intake.Column;
+import dev.paylink.intake.InvalidRow;
+import dev.paylink.smartml.ActionOutcome;
+import dev.paylink.smartml.PaymentLinkRequest;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The durable record of every key ever asked for and what came back, on any JDBC database the migrations
+ * support (H2, PostgreSQL). Every change that matters is committed before the caller goes on: a key is
+ * claimed before it can be sent, and an entry is SENDING before its request leaves.
+ */
+public class Ledger {
+
+    /** Rows per SQL {@code IN (...)} list: far below every driver's parameter limit. */
+    private static final int IN_LIST = 500;
+    private static final int MAX_CLAIM_TRIES = 5;
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public Ledger(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** Brings the schema up to date (Flyway); safe to call on every start and from several instances. */
+    public static void migrate(DataSource dataSource) {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    }
+
+    // ---------------------------------------------------------------- file runs
+
+    /** Starts a run for a picked-up file, or resumes the unfinished run of the same name and content. */
+    public FileRun beginRun(String fileName, String sha256) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, accepted FROM intake_file WHERE file_name = ? AND sha256 = ? AND status = 'PROCESSING' ORDER BY id DESC")) {
+                ps.setString(1, fileName);
+                ps.setString(2, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new FileRun(rs.getLong(1), fileName, sha256, true, rs.getBoolean(2));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO intake_file (file_name, sha256, status, accepted, rows_read, started_at) VALUES (?, ?, 'PROCESSING', FALSE, 0, ?)",
+                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, fileName);
+                ps.setString(2, sha256);
+                ps.setObject(3, now());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return new FileRun(keys.getLong("id"), fileName, sha256, false, false);
+                }
+            }
+        });
+    }
+
+    /** Forgets the issues of an earlier, unfinished acceptance of this run: reading starts again from the top. */
+    public void restartAcceptance(FileRun run) {
+        inTransaction(c -> update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id()));
+    }
+
+    /** Every row is read and claimed; later pick-ups of the same unfinished run skip reading. */
+    public void markAccepted(FileRun run, long rowsRead, List<String> unknownColumns) {
+        inTransaction(c -> update(c, "UPDATE intake_file SET accepted = TRUE, rows_read = ?, unknown_columns = ? WHERE id = ?",
+                rowsRead, truncate(String.join(",", unknownColumns), 4000), run.id()));
+    }
+
+    public void complete(FileRun run) {
+        finish(run, "COMPLETED", null);
+    }
+
+    /**
+     * The file cannot be read: drop what this run claimed (nothing of it was sent: sending starts only after
+     * every row is claimed) so that a corrected file is not reported as duplicates, and mark the run failed.
+     */
+    public void fail(FileRun run, String message) {
+        inTransaction(c -> {
+            int sent = queryInt(c, "SELECT COUNT(*) FROM ledger_entry WHERE file_id = ? AND state NOT IN ('RECEIVED', 'TRACKED')", run.id());
+            if (sent > 0) {
+                throw new IllegalStateException("run " + run.id() + " of " + run.fileName() + " has " + sent + " sent entries; it cannot be discarded");
+            }
+            update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id());
+            update(c, "DELETE FROM ledger_entry WHERE file_id = ?", run.id());
+            return null;
+        });
+        finish(run, "FAILED", message);
+    }
+
+    private void finish(FileRun run, String status, String message) {
+        inTransaction(c -> update(c, "UPDATE intake_file SET status = ?, finished_at = ?, message = ? WHERE id = ?",
+                status, now(), truncate(message, 4000), run.id()));
+    }
+
+    /** Unknown column names recorded when the run was accepted (also for a resumed run). */
+    public List<String> unknownColumns(FileRun run) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT unknown_columns FROM intake_file WHERE id = ?")) {
+                ps.setLong(1, run.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    String s = rs.next() ? rs.getString(1) : null;
+                    return s == null || s.isEmpty() ? List.of() : List.of(s.split(","));
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- acceptance
+
+    /** What acceptance did with a chunk of rows. */
+    public record ChunkResult(int claimed, int duplicates, int invalid) {
+    }
+
+    /**
+     * Records one chunk of a file, in one transaction: every accepted row either claims its key (a new entry,
+     * RECEIVED, or TRACKED when it only tracks a SmartPay link), finds it already owned by this very row
+     * (a resumed run), or is a DUPLICATE; invalid rows are kept as issues.
+     */
+    public ChunkResult accept(FileRun run, List<AcceptedRow> rows, List<InvalidRow> invalid) {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= MAX_CLAIM_TRIES; attempt++) {
+            try {
+                return inTransactionChecked(c -> acceptChunk(c, run, rows, invalid));
+            } catch (SQLException e) {
+                // Another instance claimed one of these keys between our look-up and insert: look again.
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !isUniqueViolation(e)) {
+                    throw new LedgerException("could not record rows of " + run.fileName(), e);
+                }
+                last = e;
+            }
+        }
+        throw new LedgerException("could not claim keys of " + run.fileName() + " after " + MAX_CLAIM_TRIES + " tries", last);
+    }
+
+    private ChunkResult acceptChunk(Connection c, FileRun run, List<AcceptedRow> rows, List<InvalidRow> invalid) throws SQLException {
+        Map<String, Owner> owners = owners(c, rows.stream().map(AcceptedRow::key).distinct().toList());
+        List<AcceptedRow> toInsert = new ArrayList<>();
+        List<Object[]> issues = new ArrayList<>();
+        for (AcceptedRow row : rows) {
+            Owner owner = owners.get(row.key());
+            if (owner == null) {
+                // The first row of this chunk with a new key owns it; later rows with that key are its duplicates.
+                toInsert.add(row);
+                owners.put(row.key(), new Owner(run.id(), row.line(), EntryState.RECEIVED.name(), run.fileName()));
+            } else if (owner.fileId() != run.id() || owner.line() != row.line()) {
+                issues.add(duplicateIssue(run, row, owner.fileId() == run.id()
+                        ? "same key as line " + owner.line() + " of this file"
+                        : "key already in the ledger from " + owner.fileName() + " line " + owner.line() + " (" + owner.state() + ")"));
+            }
+        }
+        for (InvalidRow row : invalid) {
+            issues.add(new Object[] {run.id(), row.line(), "INVALID", null,
+                    truncate(row.raw().get(Column.TRANSACTIONID), 1000), truncate(row.raw().get(Column.PRICENET), 1000),
+                    truncate(row.raw().get(Column.DESCRIPTION), 4000), row.field(), truncate(row.reason(), 4000)});
+        }
+        insertEntries(c, run, toInsert);
+        batch(c, "INSERT INTO intake_issue (file_id, line, status, entry_key, transaction_id, price_net, description, field, message) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", issues);
+        return new ChunkResult(toInsert.size(), issues.size() - invalid.size(), invalid.size());
+    }
+
+    private Object[] duplicateIssue(FileRun run, AcceptedRow row, String message) {
+        PaymentLinkRequest r = row.request();
+        return new Object[] {run.id(), row.line(), "DUPLICATE", row.key(),
+                r == null ? null : r.transactionId(), r == null ? null : r.priceNetText(), r == null ? null : r.description(),
+                null, message};
+    }
+
+    private record Owner(long fileId, long line, String state, String fileName) {
+    }
+
+    private Map<String, Owner> owners(Connection c, List<String> all) throws SQLException {
+        Map<String, Owner> owners = new HashMap<>();
+        for (int from = 0; from < all.size(); from += IN_LIST) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + IN_LIST));
+            String sql = "SELECT e.entry_key, e.file_id, e.line, e.state, f.file_name FROM ledger_entry e JOIN intake_file f ON f.id = e.file_id "
+                    + "WHERE e.entry_key IN (" + String.join(",", Collections.nCopies(part.size(), "?")) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setString(i + 1, part.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        owners.put(rs.getString(1), new Owner(rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5)));
+                    }
+                }
+            }
+        }
+        return owners;
+    }
+
+    private void insertEntries(Connection c, FileRun run, List<AcceptedRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = now();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_entry (entry_key, state, file_id, line, transaction_id, price_net, "
+                + "description, send_mail, reference, payment_link_id, send_attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+            for (AcceptedRow row : rows) {
+                PaymentLinkRequest r = row.request();
+                ps.setString(1, row.key());
+                ps.setString(2, (row.trackingOnly() ? EntryState.TRACKED : EntryState.RECEIVED).name());
+                ps.setLong(3, run.id());
+                ps.setLong(4, row.line());
+                ps.setString(5, r == null ? null : r.transactionId());
+                ps.setBigDecimal(6, r == null ? null : r.priceNet());
+                ps.setString(7, r == null ? null : r.description());
+                if (r == null) {
+                    ps.setNull(8, Types.BOOLEAN);
+                } else {
+                    ps.setBoolean(8, r.sendMailToCustomer());
+                }
+                ps.setString(9, row.reference());
+                ps.setString(10, row.paymentLinkId());
+                ps.setObject(11, now);
+                ps.setObject(12, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /**
+     * Entries left SENDING by an earlier run of this file were interrupted (crash, kill): whether onOffice
+     * executed them is unknown, so they become UNCERTAIN and are never sent again automatically.
+     */
+    public int markInterrupted(FileRun run) {
+        return inTransaction(c -> update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE file_id = ? AND state = 'SENDING'",
+                "interrupted while sending (crash or kill); the link may exist", now(), run.id()));
+    }
+
+    /** The next RECEIVED entries of a run after {@code afterLine}, in line order. */
+    public List<LedgerEntry> nextToSend(FileRun run, long afterLine, int limit) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT entry_key, state, file_id, line, transaction_id, price_net, description, send_mail "
+                    + "FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED' AND line > ? ORDER BY line LIMIT ?")) {
+                ps.setLong(1, run.id());
+                ps.setLong(2, afterLine);
+                ps.setInt(3, limit);
+                List<LedgerEntry> entries = new ArrayList<>(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        entries.add(new LedgerEntry(rs.getString(1), EntryState.valueOf(rs.getString(2)), rs.getLong(3), rs.getLong(4),
+                                new PaymentLinkRequest(rs.getString(5), rs.getBigDecimal(6).setScale(2), rs.getString(7), rs.getBoolean(8))));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+
+    /**
+     * Moves entries from RECEIVED to SENDING and commits, before any request leaves. Returns the entries this
+     * caller now owns: one taken meanwhile by someone else is left out, so it cannot be sent twice.
+     */
+    public List<LedgerEntry> markSending(List<LedgerEntry> entries) {
+        return inTransaction(c -> {
+            List<LedgerEntry> mine = new ArrayList<>(entries.size());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE ledger_entry SET state = 'SENDING', send_attempts = send_attempts + 1, updated_at = ? WHERE entry_key = ? AND state = 'RECEIVED'")) {
+                OffsetDateTime now = now();
+                for (LedgerEntry e : entries) {
+                    ps.setObject(1, now);
+                    ps.setString(2, e.key());
+                    if (ps.executeUpdate() == 1) {
+                        mine.add(e);
+                    }
+                }
+            }
+            return mine;
+        });
+    }
+
+    /** Records what onOffice answered for entries that are SENDING. {@link ActionOutcome.Held} puts an entry back to RECEIVED. */
+    public void recordOutcomes(List<ActionOutcome> outcomes) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_entry SET state = ?, subsequent_payment_url = ?, mail_sent = ?, "
+                    + "error_code = ?, message = ?, updated_at = ? WHERE entry_key = ? AND state = 'SENDING'")) {
+                OffsetDateTime now = now();
+                for (ActionOutcome o : outcomes) {
+                    String url = null;
+                    Boolean mail = null;
+                    Integer code = null;
+                    String message;
+                    EntryState state;
+                    if (o instanceof ActionOutcome.Created cr) {
+                        state = EntryState.CREATED;
+                        url = cr.subsequentPaymentUrl();
+                        mail = cr.mailToCustomerSent();
+                        message = null;
+                    } else if (o instanceof ActionOutcome.Rejected r) {
+                        state = EntryState.REJECTED;
+                        code = r.errorCode();
+                        message = r.message();
+                    } else if (o instanceof ActionOutcome.Uncertain u) {
+                        state = EntryState.UNCERTAIN;
+                        code = u.errorCode();
+                        message = u.message();
+                    } else {
+                        ActionOutcome.Held h = (ActionOutcome.Held) o;
+                        state = EntryState.RECEIVED;
+                        code = h.errorCode();
+                        message = "held back (" + h.reason() + "): " + h.message();
+                    }
+                    ps.setString(1, state.name());
+                    ps.setString(2, truncate(url, 2000));
+                    setBoolean(ps, 3, mail);
+                    setInt(ps, 4, code);
+                    ps.setString(5, truncate(message, 2000));
+                    ps.setObject(6, now);
+                    ps.setString(7, o.identifier());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Entries of a run that are not finished: RECEIVED (not yet or held back) or SENDING. */
+    public long unfinished(FileRun run) {
+        return inTransaction(c -> (long) queryInt(c, "SELECT COUNT(*) FROM ledger_entry WHERE file_id = ? AND state IN ('RECEIVED', 'SENDING')", run.id()));
+    }
+
+    public Optional<ResultLine> entry(String key) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(ENTRY_RESULT + " WHERE entry_key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(entryResult(rs)) : Optional.<ResultLine>empty();
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- results
+
+    private static final String ENTRY_RESULT = "SELECT line, entry_key, state, transaction_id, price_net, description, subsequent_payment_url, "
+            + "mail_sent, error_code, message, payment_link_id FROM ledger_entry";
+
+    /** One page of a run's result lines after {@code afterLine}, in line order: owned entries and issues merged. */
+    public List<ResultLine> results(FileRun run, long afterLine, int limit) {
+        return inTransaction(c -> {
+            List<ResultLine> merged = new ArrayList<>(limit * 2);
+            try (PreparedStatement ps = c.prepareStatement(ENTRY_RESULT + " WHERE file_id = ? AND line > ? ORDER BY line LIMIT ?")) {
+                ps.setLong(1, run.id());
+                ps.setLong(2, afterLine);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        merged.add(entryResult(rs));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT line, entry_key, status, transaction_id, price_net, description, field, message "
+                    + "FROM intake_issue WHERE file_id = ? AND line > ? ORDER BY line LIMIT ?")) {
+                ps.setLong(1, run.id());
+                ps.setLong(2, afterLine);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String field = rs.getString(7);
+                        String message = rs.getString(8);
+                        merged.add(new ResultLine(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), null, null, null, field == null ? message : field + ": " + message));
+                    }
+                }
+            }
+            merged.sort(java.util.Comparator.comparingLong(ResultLine::line));
+            // The first `limit` lines after afterLine are among the first `limit` of each source: merge, keep `limit`.
+            return merged.size() <= limit ? merged : merged.subList(0, limit);
+        });
+    }
+
+    private static ResultLine entryResult(ResultSet rs) throws SQLException {
+        BigDecimal price = rs.getBigDecimal(5);
+        return new ResultLine(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                price == null ? null : price.setScale(2).toPlainString(), rs.getString(6), rs.getString(7),
+                (Boolean) rs.getObject(8, Boolean.class), (Integer) rs.getObject(9, Integer.class), rs.getString(10));
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try {
+            return inTransactionChecked(work);
+        } catch (SQLException e) {
+            throw new LedgerException("ledger operation failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T inTransactionChecked(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private static int queryInt(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    if (row[i] == null) {
+                        ps.setNull(i + 1, Types.VARCHAR);
+                    } else {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void setBoolean(PreparedStatement ps, int i, Boolean b) throws SQLException {
+        if (b == null) {
+            ps.setNull(i, Types.BOOLEAN);
+        } else {
+            ps.setBoolean(i, b);
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, v);
+        }
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+            if (UNIQUE_VIOLATION.equals(next.getSQLState())) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState());
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(Instant.now(clock), ZoneOffset.UTC);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

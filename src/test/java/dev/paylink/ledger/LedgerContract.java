@@ -1,0 +1,240 @@
+package dev.paylink.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paylink.intake.AcceptedRow;
+import dev.paylink.intake.Column;
+import dev.paylink.intake.InvalidRow;
+import dev.paylink.smartml.ActionOutcome;
+import dev.paylink.smartml.PaymentLinkRequest;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the ledger promises, asserted on every database it supports (see the subclasses). */
+abstract class LedgerContract {
+
+    protected Ledger ledger;
+
+    protected abstract DataSource dataSource();
+
+    @BeforeEach
+    void migrate() {
+        Ledger.migrate(dataSource());
+        ledger = new Ledger(dataSource(), Clock.systemUTC());
+    }
+
+    static AcceptedRow row(long line, String key, String tx) {
+        return new AcceptedRow(line, key, new PaymentLinkRequest(tx, new BigDecimal("12.50"), "Nachzahlung " + line, true), null, null);
+    }
+
+    @Test
+    void newKeysAreClaimedReceivedAndHandedOutInLineOrder() {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        Ledger.ChunkResult r = ledger.accept(run, List.of(row(2, "k2", "1"), row(3, "k3", "2")), List.of());
+
+        assertThat(r).isEqualTo(new Ledger.ChunkResult(2, 0, 0));
+        assertThat(ledger.nextToSend(run, 0, 10)).extracting(LedgerEntry::key, LedgerEntry::line).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("k2", 2L), org.assertj.core.groups.Tuple.tuple("k3", 3L));
+        assertThat(ledger.nextToSend(run, 2, 10)).extracting(LedgerEntry::key).containsExactly("k3");
+        assertThat(ledger.entry("k2")).get().extracting(ResultLine::status, ResultLine::priceNet).containsExactly("RECEIVED", "12.50");
+    }
+
+    @Test
+    void aKeySeenTwiceInOneFileIsADuplicateOfTheFirstLine() {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        ledger.accept(run, List.of(row(2, "k", "1")), List.of());
+        Ledger.ChunkResult r = ledger.accept(run, List.of(row(5, "k", "1"), row(6, "k", "1")), List.of());
+
+        assertThat(r).isEqualTo(new Ledger.ChunkResult(0, 2, 0));
+        assertThat(ledger.results(run, 0, 10)).extracting(ResultLine::line, ResultLine::status, ResultLine::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(2L, "RECEIVED", null),
+                org.assertj.core.groups.Tuple.tuple(5L, "DUPLICATE", "same key as line 2 of this file"),
+                org.assertj.core.groups.Tuple.tuple(6L, "DUPLICATE", "same key as line 2 of this file"));
+    }
+
+    @Test
+    void aKeyFromAnotherFileIsADuplicateNamingThatFile() {
+        FileRun first = ledger.beginRun("first.csv", "1".repeat(64));
+        ledger.accept(first, List.of(row(2, "k", "1")), List.of());
+        ledger.complete(first);
+        FileRun second = ledger.beginRun("second.csv", "2".repeat(64));
+        ledger.accept(second, List.of(row(7, "k", "1")), List.of());
+
+        assertThat(ledger.results(second, 0, 10)).singleElement().satisfies(l -> {
+            assertThat(l.status()).isEqualTo("DUPLICATE");
+            assertThat(l.message()).isEqualTo("key already in the ledger from first.csv line 2 (RECEIVED)");
+        });
+        assertThat(ledger.nextToSend(second, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void theSameFileAgainAfterItCompletedIsAllDuplicates() {
+        FileRun first = ledger.beginRun("a.csv", "1".repeat(64));
+        ledger.accept(first, List.of(row(2, "k", "1")), List.of());
+        ledger.complete(first);
+        FileRun again = ledger.beginRun("a.csv", "1".repeat(64));
+
+        assertThat(again.resumed()).isFalse();
+        assertThat(ledger.accept(again, List.of(row(2, "k", "1")), List.of()).duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnfinishedRunIsResumedAndItsOwnRowsAreNotDuplicates() {
+        FileRun run = ledger.beginRun("a.csv", "1".repeat(64));
+        ledger.accept(run, List.of(row(2, "k2", "1"), row(3, "k3", "1")), List.of(invalid(4)));
+        FileRun resumed = ledger.beginRun("a.csv", "1".repeat(64));
+        assertThat(resumed).isEqualTo(new FileRun(run.id(), "a.csv", "1".repeat(64), true, false));
+
+        ledger.restartAcceptance(resumed);
+        Ledger.ChunkResult r = ledger.accept(resumed, List.of(row(2, "k2", "1"), row(3, "k3", "1")), List.of(invalid(4)));
+        assertThat(r).isEqualTo(new Ledger.ChunkResult(0, 0, 1));
+        ledger.markAccepted(resumed, 3, List.of("extra"));
+        assertThat(ledger.beginRun("a.csv", "1".repeat(64)).accepted()).isTrue();
+        assertThat(ledger.unknownColumns(resumed)).containsExactly("extra");
+    }
+
+    @Test
+    void anEntryIsHandedToOneSenderOnly() {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        ledger.accept(run, List.of(row(2, "k", "1")), List.of());
+        List<LedgerEntry> batch = ledger.nextToSend(run, 0, 10);
+
+        assertThat(ledger.markSending(batch)).hasSize(1);
+        assertThat(ledger.markSending(batch)).isEmpty();
+        assertThat(ledger.nextToSend(run, 0, 10)).isEmpty();
+        assertThat(ledger.unfinished(run)).isEqualTo(1);
+    }
+
+    @Test
+    void outcomesAreRecordedAndAHeldEntryGoesBackToReceived() {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        ledger.accept(run, List.of(row(2, "a", "1"), row(3, "b", "2"), row(4, "c", "3"), row(5, "d", "4")), List.of());
+        ledger.markSending(ledger.nextToSend(run, 0, 10));
+        ledger.recordOutcomes(List.of(
+                new ActionOutcome.Created("a", "https://x/1", true),
+                new ActionOutcome.Rejected("b", 189, "transaction not found"),
+                new ActionOutcome.Uncertain("c", null, "no answer within 60s"),
+                new ActionOutcome.Held("d", ActionOutcome.HoldReason.CREDENTIALS, 13, "token invalid")));
+
+        assertThat(ledger.results(run, 0, 10)).extracting(ResultLine::status, ResultLine::subsequentPaymentUrl,
+                ResultLine::mailToCustomerSent, ResultLine::errorCode).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("CREATED", "https://x/1", true, null),
+                org.assertj.core.groups.Tuple.tuple("REJECTED", null, null, 189),
+                org.assertj.core.groups.Tuple.tuple("UNCERTAIN", null, null, null),
+                org.assertj.core.groups.Tuple.tuple("RECEIVED", null, null, 13));
+        assertThat(ledger.nextToSend(run, 0, 10)).extracting(LedgerEntry::key).containsExactly("d");
+    }
+
+    @Test
+    void entriesLeftSendingByACrashBecomeUncertain() {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        ledger.accept(run, List.of(row(2, "a", "1"), row(3, "b", "1")), List.of());
+        ledger.markSending(ledger.nextToSend(run, 0, 1));
+
+        assertThat(ledger.markInterrupted(run)).isEqualTo(1);
+        assertThat(ledger.entry("a")).get().extracting(ResultLine::status).isEqualTo("UNCERTAIN");
+        assertThat(ledger.entry("b")).get().extracting(ResultLine::status).isEqualTo("RECEIVED");
+    }
+
+    @Test
+    void aRefusedFileLeavesNoClaimsBehind() {
+        FileRun run = ledger.beginRun("bad.csv", "0".repeat(64));
+        ledger.accept(run, List.of(row(2, "k", "1")), List.of(invalid(3)));
+        ledger.fail(run, "quote never closed");
+
+        FileRun fixed = ledger.beginRun("bad.csv", "f".repeat(64));
+        assertThat(ledger.accept(fixed, List.of(row(2, "k", "1")), List.of()).claimed()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunWithSentEntriesCannotBeDiscarded() {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        ledger.accept(run, List.of(row(2, "k", "1")), List.of());
+        ledger.markSending(ledger.nextToSend(run, 0, 1));
+
+        assertThatThrownBy(() -> ledger.fail(run, "x")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void resultPagesMergeEntriesAndIssuesInLineOrder() {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        List<AcceptedRow> rows = new ArrayList<>();
+        List<InvalidRow> bad = new ArrayList<>();
+        for (long line = 2; line <= 41; line++) {
+            if (line % 3 == 0) {
+                bad.add(invalid(line));
+            } else {
+                rows.add(row(line, "k" + line, "1"));
+            }
+        }
+        ledger.accept(run, rows, bad);
+
+        List<Long> lines = new ArrayList<>();
+        long after = 0;
+        for (List<ResultLine> page = ledger.results(run, after, 7); !page.isEmpty(); page = ledger.results(run, after, 7)) {
+            page.forEach(l -> lines.add(l.line()));
+            after = page.get(page.size() - 1).line();
+        }
+        assertThat(lines).hasSize(40).isSorted().doesNotHaveDuplicates();
+        assertThat(ledger.results(run, 2, 1)).singleElement().satisfies(l -> {
+            assertThat(l.status()).isEqualTo("INVALID");
+            assertThat(l.transactionId()).isEqualTo("x3");
+            assertThat(l.message()).isEqualTo("priceNet: not an amount");
+        });
+    }
+
+    @Test
+    void trackingOnlyRowsAreTrackedAndNeverSent() {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        ledger.accept(run, List.of(new AcceptedRow(2, "track:pl-1", null, null, "pl-1")), List.of());
+
+        assertThat(ledger.nextToSend(run, 0, 10)).isEmpty();
+        assertThat(ledger.unfinished(run)).isZero();
+        assertThat(ledger.entry("track:pl-1")).get().extracting(ResultLine::status).isEqualTo("TRACKED");
+    }
+
+    @Test
+    void concurrentClaimsOfOneKeyHaveExactlyOneOwner() throws Exception {
+        int files = 6;
+        List<FileRun> runs = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            runs.add(ledger.beginRun("f" + i + ".csv", String.valueOf(i).repeat(64)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(files);
+        try {
+            List<Callable<Ledger.ChunkResult>> claims = new ArrayList<>();
+            for (FileRun run : runs) {
+                List<AcceptedRow> rows = new ArrayList<>();
+                for (int k = 0; k < 200; k++) {
+                    rows.add(row(k + 2, "shared-" + k, "1"));
+                }
+                claims.add(() -> ledger.accept(run, rows, List.of()));
+            }
+            int claimed = 0;
+            int duplicates = 0;
+            for (Future<Ledger.ChunkResult> f : pool.invokeAll(claims)) {
+                claimed += f.get().claimed();
+                duplicates += f.get().duplicates();
+            }
+            assertThat(claimed).isEqualTo(200);
+            assertThat(duplicates).isEqualTo(200 * (files - 1));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static InvalidRow invalid(long line) {
+        return new InvalidRow(line, "priceNet", "not an amount", Map.of(Column.TRANSACTIONID, "x" + line, Column.PRICENET, "abc"));
+    }
+}
