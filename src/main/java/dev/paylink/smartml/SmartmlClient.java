@@ -78,6 +78,7 @@ public final class SmartmlClient {
             throw new IllegalStateException("jdk.httpclient.enableAllMethodRetry is set: the JDK would replay payment-link "
                     + "POSTs on its own; remove the system property");
         }
+        // JDK 17 source: a POST is re-sent by the client itself only after a ConnectException, i.e. when nothing was sent
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
@@ -118,12 +119,12 @@ public final class SmartmlClient {
                             hostAndPort, attempt, attempts, credentials.maskedToken(), describe(neverLeft.cause()), wait.toMillis());
                     try {
                         sleeper.sleep(wait);
+                        attempt++;
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         outcomes = allHeld(batch, "interrupted while waiting to retry after " + attempt
                                 + " failed connect attempt(s) to " + hostAndPort + "; nothing sent");
                     }
-                    attempt++;
                 }
             } else if (exchange instanceof MayHaveLeft mayHaveLeft) {
                 outcomes = allUncertain(batch, mayHaveLeft.message());

@@ -358,12 +358,12 @@ class SmartmlClientTest {
             body.flush();
             stub.release.await();
         });
-        OnOfficeSettings settings = new OnOfficeSettings(stub.url(), Duration.ofMillis(200), Duration.ofMillis(300), 3, BACKOFF);
+        OnOfficeSettings settings = new OnOfficeSettings(stub.url(), Duration.ofMillis(200), Duration.ofSeconds(1), 3, BACKOFF);
 
         List<ActionOutcome> outcomes = new SmartmlClient(settings, credentials, fixedClock(), waits::add).send(List.of(action("L-1")));
 
         assertThat(outcomes).containsExactly(new Uncertain("L-1", null,
-                "no complete answer within 500ms (answer started but did not finish); the link may exist"));
+                "no complete answer within 1200ms (answer started but did not finish); the link may exist"));
         assertThat(stub.requests()).hasSize(1);
     }
 
@@ -446,6 +446,24 @@ class SmartmlClientTest {
         JsonNode sent = late.get(0).requests().get(0).json().path("request").path("actions").get(0);
         assertThat(sent.path("timestamp").asLong()).isEqualTo(T0 + 2);
         assertThat(sent.path("hmac").asText()).isEqualTo(expectedHmac(T0 + 2)).isNotEqualTo(HMAC_T0);
+    }
+
+    @Test
+    void interruptedWhileWaitingToRetryHoldsWithoutSending() throws IOException {
+        int port = freePort();
+        URI url = URI.create("http://127.0.0.1:" + port + StubOnOffice.PATH);
+        Sleeper interrupted = duration -> {
+            waits.add(duration);
+            throw new InterruptedException("shutting down");
+        };
+
+        List<ActionOutcome> outcomes = new SmartmlClient(settings(url, Duration.ofSeconds(5)), credentials, fixedClock(), interrupted)
+                .send(List.of(action("L-1")));
+
+        assertThat(Thread.interrupted()).as("interrupt flag restored").isTrue();
+        assertThat(waits).containsExactly(BACKOFF);
+        assertThat(outcomes).containsExactly(new Held("L-1", HoldReason.UNREACHABLE, null,
+                "interrupted while waiting to retry after 1 failed connect attempt(s) to 127.0.0.1:" + port + "; nothing sent"));
     }
 
     // --- contract and threads ----------------------------------------------------------------------------------
