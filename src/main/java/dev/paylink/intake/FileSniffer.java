@@ -183,17 +183,18 @@ public final class FileSniffer {
                 throw new UnreadableFileException(0, binaryMessage());
             }
             if (invalidLine > 0) {
-                String where = " at line " + invalidLine + " (byte offset " + invalidOffset + ")";
+                String where = " at line " + invalidLine + "; the first invalid byte is at byte offset "
+                        + invalidOffset + ". ";
                 if (fromBom) {
                     throw new UnreadableFileException(invalidLine, "not valid " + charset.name() + where
-                            + " although the file starts with a " + charset.name()
-                            + " byte order mark; save the file again as " + charset.name());
+                            + "The file starts with a " + charset.name() + " byte order mark, so no other charset"
+                            + " is tried: save the file again as " + charset.name());
                 }
                 Charset fallback = settings.fallbackCharset();
                 if (fallback == null) {
                     throw new UnreadableFileException(invalidLine, "not valid " + charset.name() + where
-                            + "; save the file as " + charset.name()
-                            + " or configure a fallback charset (paylink.intake.fallback-charset)");
+                            + "Save the file as " + charset.name()
+                            + ", or configure the intake fallback charset (e.g. windows-1252)");
                 }
                 charsetNote = "not valid " + charset.name() + ", read as " + fallback.name();
                 charset = fallback;

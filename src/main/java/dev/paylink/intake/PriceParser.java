@@ -164,21 +164,8 @@ public final class PriceParser {
         return text;
     }
 
-    /** Strips blanks including no-break spaces, which {@link String#strip()} keeps. */
-    static String strip(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && isBlank(s.charAt(start))) {
-            start++;
-        }
-        while (end > start && isBlank(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(start, end);
-    }
-
-    private static boolean isBlank(char c) {
-        return Character.isWhitespace(c) || SPACES.indexOf(c) >= 0;
+    private static String strip(String s) {
+        return Texts.strip(s);
     }
 
     private static Result problem(String problem) {

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * sendMailToCustomer, reference, paymentLinkId. A row with only a paymentLinkId (no transactionid, priceNet or
  * description) is accepted for tracking without a request; sendMailToCustomer is not looked at for such a row.
  *
- * <p>Text rules: values are stripped of surrounding blanks. A description or reference is refused when it contains
+ * <p>Text rules: values are stripped of surrounding blanks (no-break spaces included). A description or reference is refused when it contains
  * a control character (tab and line breaks included), a format character (zero-width space or joiner, bidi
  * overrides, soft hyphen, BOM), a line or paragraph separator (U+2028, U+2029), an unpaired surrogate, or U+FFFD
  * (the mark of bytes that could not be decoded). Lengths count code points.
@@ -47,8 +47,7 @@ public final class RowValidator {
         }
         if (!settings.transactionIdPattern().matcher(transactionId).matches()) {
             return invalid(row, Column.TRANSACTIONID, "transactionid " + Texts.quoted(transactionId)
-                    + " is not well-formed (expected it to match " + settings.transactionIdPattern().pattern()
-                    + ", e.g. 1100135697)");
+                    + " is not well-formed (expected it to match " + settings.transactionIdPattern().pattern() + ")");
         }
         PriceParser.Result price = prices.parse(priceNet);
         if (!price.ok()) {
@@ -125,7 +124,7 @@ public final class RowValidator {
         if (value == null) {
             return null;
         }
-        String stripped = value.strip();
+        String stripped = Texts.strip(value);
         return stripped.isEmpty() ? null : stripped;
     }
 

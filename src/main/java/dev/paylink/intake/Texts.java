@@ -60,6 +60,23 @@ final class Texts {
         return -1;
     }
 
+    /** Strips blanks at both ends, including the no-break and other space characters {@link String#strip()} keeps. */
+    static String strip(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isBlank(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && isBlank(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
+    static boolean isBlank(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
     static String codePointName(int cp) {
         String name = Character.getName(cp);
         return String.format("U+%04X", cp) + (name == null ? "" : " " + name);

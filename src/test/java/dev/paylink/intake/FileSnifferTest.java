@@ -101,7 +101,8 @@ class FileSnifferTest {
         Path file = write(dir, "de.csv", "transactionid;description\n1;ok\n2;Müller\n", CP1252);
         assertThatThrownBy(() -> FileSniffer.sniff(file, NO_FALLBACK))
                 .isInstanceOfSatisfying(UnreadableFileException.class, e -> assertThat(e.line()).isEqualTo(3))
-                .hasMessageStartingWith("not valid UTF-8 at line 3 (byte offset ");
+                .hasMessage("not valid UTF-8 at line 3; the first invalid byte is at byte offset 34. Save the file as"
+                        + " UTF-8, or configure the intake fallback charset (e.g. windows-1252)");
     }
 
     @Test

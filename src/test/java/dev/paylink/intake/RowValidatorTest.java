@@ -82,12 +82,13 @@ class RowValidatorTest {
     @Test
     void transactionIdMustBeWellFormed() {
         assertThat(invalid(good("transactionid", "11001-35697")).reason()).isEqualTo(
-                "transactionid '11001-35697' is not well-formed (expected it to match [0-9]{1,20}, e.g. 1100135697)");
+                "transactionid '11001-35697' is not well-formed (expected it to match [0-9]{1,20})");
     }
 
     @Test
     void descriptionRules() {
         assertThat(invalid(good("description", "   ")).reason()).isEqualTo("description is missing");
+        assertThat(invalid(good("description", "\u00A0\u202F")).reason()).isEqualTo("description is missing");
         assertThat(invalid(good("description", "Zeile 1\nZeile 2")).reason()).isEqualTo(
                 "description contains U+000A LINE FEED (LF) at character 8; line breaks, tabs and invisible or"
                         + " control characters are not allowed");
