@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -89,7 +90,7 @@ public final class FileSniffer {
                 int start = 0;
                 if (first) {
                     first = false;
-                    firstBytes = java.util.Arrays.copyOf(buf, Math.min(n, 8));
+                    firstBytes = Arrays.copyOf(buf, Math.min(n, 8));
                     start = chooseCharset(buf, n);
                     consumedBefore = start;
                 }
