@@ -1,0 +1,124 @@
+package dev.paylink.flow;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.paylink.intake.UnreadableFileException;
+import dev.paylink.ledger.Ledger;
+import dev.paylink.ledger.ResultLine;
+import dev.paylink.report.FileSummary;
+import dev.paylink.report.ResultsCsv;
+import java.io.File;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Phase 3 of a file: once no row waits for sending, writes {@code outbox/x.results.csv} (from the ledger, in
+ * line order) and {@code outbox/x.summary.json}, and says where the input file goes. Files are written under a
+ * temporary name and renamed, so a reader never sees half a report.
+ */
+public class FileReports {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileReports.class);
+    private static final int PAGE = 1000;
+    /** Every status a result line can have, in the order the summary lists them. */
+    public static final List<String> STATUSES = List.of("CREATED", "REJECTED", "UNCERTAIN", "DUPLICATE", "INVALID", "TRACKED");
+
+    private final Ledger ledger;
+    private final IntakeGate gate;
+    private final Path outbox;
+    private final Path archive;
+    private final Path error;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public FileReports(Ledger ledger, IntakeGate gate, Path outbox, Path archive, Path error, Clock clock) {
+        this.ledger = ledger;
+        this.gate = gate;
+        this.outbox = outbox;
+        this.archive = archive;
+        this.error = error;
+        this.clock = clock;
+    }
+
+    /** Writes the reports of a file whose rows all have their outcome; returns the absolute path to archive it at. */
+    public String complete(AcceptedFile file) throws IOException {
+        long waiting = ledger.unfinished(file.run());
+        if (waiting > 0) {
+            throw new SendingPausedException(file.name() + ": " + waiting + " rows wait for sending to resume; the file stays in the inbox");
+        }
+        String base = FolderTargets.baseName(file.name());
+        Files.createDirectories(outbox);
+        Path results = outbox.resolve(base + ".results.csv");
+        Map<String, Long> counts = new LinkedHashMap<>();
+        STATUSES.forEach(s -> counts.put(s, 0L));
+        long rows = 0;
+        Path tmp = outbox.resolve("." + base + ".results.csv.tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResultsCsv csv = new ResultsCsv(w)) {
+            long after = 0;
+            for (List<ResultLine> page = ledger.results(file.run(), after, PAGE); !page.isEmpty(); page = ledger.results(file.run(), after, PAGE)) {
+                for (ResultLine line : page) {
+                    csv.write(line);
+                    counts.merge(line.status(), 1L, Long::sum);
+                    rows++;
+                }
+                after = page.get(page.size() - 1).line();
+            }
+        }
+        Files.move(tmp, results, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path target = FolderTargets.free(archive, file.name());
+        var facts = file.facts();
+        writeSummary(base, new FileSummary(file.name(), "COMPLETED", facts.sha256(), facts.format().name(), facts.charset().name(),
+                facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), rows, counts, file.unknownColumns(), null, null,
+                results.getFileName().toString(), relative(target), file.startedAt().toString(), clock.instant().toString()));
+        ledger.complete(file.run());
+        gate.succeeded(file.name());
+        LOG.info("{}: done, {} rows: {}; results in {}", file.name(), rows, counts, results);
+        return target.toAbsolutePath().toString();
+    }
+
+    /**
+     * The file cannot be read: writes {@code error/x.error.txt} saying why and where, and a FAILED summary;
+     * returns the absolute path in the error folder to move the file to. Nothing of it was sent.
+     */
+    public String refuse(File file, Exception cause) throws IOException {
+        String name = file.getName();
+        long line = cause instanceof UnreadableFileException u ? u.line() : 0;
+        String reason = cause.getMessage();
+        Path target = FolderTargets.free(error, name);
+        Instant now = clock.instant();
+        String report = "paylink-routes could not read " + name + "\n"
+                + "when:   " + now + "\n"
+                + (line > 0 ? "line:   " + line + "\n" : "")
+                + "reason: " + reason + "\n\n"
+                + "Nothing of this file was sent to onOffice. Correct the file and drop it into the inbox again.\n";
+        Files.writeString(target.resolveSibling(target.getFileName() + ".error.txt"), report, StandardCharsets.UTF_8);
+        writeSummary(FolderTargets.baseName(name), new FileSummary(name, "FAILED", null, null, null, null, 0, null, null,
+                reason, line > 0 ? line : null, null, relative(target), null, now.toString()));
+        gate.succeeded(name);
+        LOG.error("{}: refused{}: {}; moved to {}", name, line > 0 ? " at line " + line : "", reason, target);
+        return target.toAbsolutePath().toString();
+    }
+
+    private void writeSummary(String base, FileSummary summary) throws IOException {
+        Files.createDirectories(outbox);
+        Path tmp = outbox.resolve("." + base + ".summary.json.tmp");
+        json.writeValue(tmp.toFile(), summary);
+        Files.move(tmp, outbox.resolve(base + ".summary.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private String relative(Path target) {
+        Path parent = target.getParent().getFileName();
+        return (parent == null ? "" : parent + "/") + target.getFileName();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.paylink.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code x.summary.json}: what became of one dropped file.
+ *
+ * @param status  COMPLETED, or FAILED when the file could not be read (then {@code error} says why and nothing was sent)
+ * @param counts  rows per result status, every status present (zero included)
+ * @param movedTo where the input file was moved (archive or error folder)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FileSummary(String file, String status, String sha256, String format, String charset, String delimiter,
+                          long rows, Map<String, Long> counts, List<String> unknownColumns, String error, Long errorLine,
+                          String resultsFile, String movedTo, String startedAt, String finishedAt) {
+}
