@@ -385,10 +385,9 @@ public class Ledger {
                 ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String field = rs.getString(7);
-                        String message = rs.getString(8);
+                        // The message names the field itself (the validator's reasons start with it).
                         merged.add(new ResultLine(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getString(6), null, null, null, field == null ? message : field + ": " + message));
+                                rs.getString(6), null, null, null, rs.getString(8)));
                     }
                 }
             }

@@ -190,7 +190,7 @@ abstract class LedgerContract {
         assertThat(ledger.results(run, 2, 1)).singleElement().satisfies(l -> {
             assertThat(l.status()).isEqualTo("INVALID");
             assertThat(l.transactionId()).isEqualTo("x3");
-            assertThat(l.message()).isEqualTo("priceNet: not an amount");
+            assertThat(l.message()).isEqualTo("not an amount");
         });
     }
 

@@ -1,0 +1,63 @@
+package dev.paylink;
+
+import static dev.paylink.support.Drops.awaitSummary;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.paylink.sandbox.OnOfficeSimulator;
+import dev.paylink.support.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runnable jar as a user starts it: sandbox mode, the shipped examples as input, the ledger on PostgreSQL
+ * (drivers and Flyway's database support must survive packaging), a setting from an environment variable,
+ * and a clean stop on SIGTERM.
+ */
+class PackagedJarIT {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void theJarProcessesTheExamplesInSandboxMode() throws Exception {
+        String ledger = TestDatabases.postgresUrl();
+        Path log = data.resolve("app.log");
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dpaylink.sandbox=true", "-Dpaylink.data=" + data, "-Dpaylink.sandbox.examples=" + Path.of("examples").toAbsolutePath(),
+                "-Dpaylink.ledger.url=" + ledger, "-Dpaylink.ledger.username=" + TestDatabases.PG_USER,
+                "-Dpaylink.intake.min-age=200ms", "-Dpaylink.intake.poll-delay=100ms",
+                "-jar", Path.of("target", "paylink-routes.jar").toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PAYLINK_ONOFFICE_BATCH_SIZE", "3");
+        Process app = pb.start();
+        try {
+            JsonNode orders = awaitSummary(data.resolve("outbox"), "orders");
+            assertThat(orders.get("counts").toString())
+                    .isEqualTo("{\"CREATED\":4,\"REJECTED\":1,\"UNCERTAIN\":0,\"DUPLICATE\":1,\"INVALID\":1,\"TRACKED\":0}");
+            assertThat(awaitSummary(data.resolve("outbox"), "nachzahlungen-de").at("/counts/CREATED").asInt()).isEqualTo(4);
+            assertThat(awaitSummary(data.resolve("outbox"), "links").at("/counts/CREATED").asInt()).isEqualTo(3);
+            assertThat(awaitSummary(data.resolve("outbox"), "seed-action").at("/counts/CREATED").asInt()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (var inbox = Files.list(data.resolve("inbox"))) {
+                    return inbox.findAny().isEmpty();
+                }
+            });
+            assertThat(data.resolve("archive/orders.csv")).exists();
+            assertThat(data.resolve("error")).isEmptyDirectory();
+        } finally {
+            app.destroy();
+            assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+            TestDatabases.dropSchemaOf(ledger);
+        }
+        String output = Files.readString(log);
+        assertThat(output).contains("3 actions per request").doesNotContain(OnOfficeSimulator.SANDBOX_SECRET)
+                .doesNotContain(OnOfficeSimulator.SANDBOX_TOKEN).contains("is shutdown");
+    }
+}
