@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -93,6 +95,18 @@ public class PaylinkConfiguration implements CamelConfiguration {
         SmartmlClient client = new SmartmlClient(onOffice, credentials, clock);
 
         registry.bind("intakeGate", gate);
+        // Fired before Camel waits for in-flight exchanges: the file in progress parks instead of running on.
+        camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                gate.stop();
+            }
+        });
         registry.bind("fileIntake", new FileIntake(ledger, intakeSettings(s), progress, clock));
         registry.bind("sendQueue", new SendQueue(ledger, gate, batchSize, progress));
         registry.bind("batchSender", new BatchSender(ledger, client, gate, credentials.maskedToken()));

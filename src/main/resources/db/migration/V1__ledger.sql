@@ -38,6 +38,7 @@ CREATE TABLE ledger_entry (
     updated_at             TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX ledger_entry_file_line ON ledger_entry (file_id, line);
+CREATE INDEX ledger_entry_file_state_line ON ledger_entry (file_id, state, line);
 CREATE INDEX ledger_entry_state ON ledger_entry (state, updated_at);
 
 -- Rows of a file that own no ledger entry: INVALID (failed validation) and DUPLICATE (key already claimed).

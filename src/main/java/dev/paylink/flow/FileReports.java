@@ -55,7 +55,8 @@ public class FileReports {
     public String complete(AcceptedFile file) throws IOException {
         long waiting = ledger.unfinished(file.run());
         if (waiting > 0) {
-            throw new SendingPausedException(file.name() + ": " + waiting + " rows wait for sending to resume; the file stays in the inbox");
+            throw new SendingPausedException(file.name() + ": " + waiting + " rows wait to be sent (sending is paused or the app is stopping); "
+                    + "the file stays in the inbox and resumes");
         }
         String base = FolderTargets.baseName(file.name());
         Files.createDirectories(outbox);

@@ -26,6 +26,7 @@ public class IntakeGate implements GenericFileFilter<Object> {
     private final Duration fileBackoff;
     private final Map<String, Backoff> failedFiles = new ConcurrentHashMap<>();
     private volatile Pause pause;
+    private volatile boolean stopping;
 
     /** While {@code probing}, one file has been let through to find out whether the cause is gone. */
     private record Pause(String reason, Instant until, boolean probing) {
@@ -89,10 +90,21 @@ public class IntakeGate implements GenericFileFilter<Object> {
         return next.last();
     }
 
-    /** True while sending must not start; false when not paused or while a probe is under way. */
+    /** True while sending must not start: paused (unless a probe is under way), or the application is stopping. */
     public boolean paused() {
         Pause p = pause;
-        return p != null && !p.probing();
+        return stopping || (p != null && !p.probing());
+    }
+
+    /**
+     * The application is stopping: no new batch is handed out, batches in flight finish, and the file in progress
+     * stays in the inbox with its unsent rows RECEIVED, to be resumed at the next start. Nothing becomes UNCERTAIN.
+     */
+    public void stop() {
+        if (!stopping) {
+            stopping = true;
+            LOG.info("Stopping: no new batches are sent; a file in progress stays in the inbox and resumes at the next start");
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

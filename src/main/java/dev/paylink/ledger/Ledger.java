@@ -35,6 +35,11 @@ public class Ledger {
     private static final int IN_LIST = 500;
     private static final int MAX_CLAIM_TRIES = 5;
     private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * Page queries order by the whole index prefix, equality columns included: H2 then reads the index in order
+     * ("index sorted") instead of sorting every remaining row of the file for each page, which made a file O(n²).
+     */
+    private static final String IN_INDEX_ORDER = "file_id, ";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -259,7 +264,7 @@ public class Ledger {
     public List<LedgerEntry> nextToSend(FileRun run, long afterLine, int limit) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT entry_key, state, file_id, line, transaction_id, price_net, description, send_mail "
-                    + "FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED' AND line > ? ORDER BY line LIMIT ?")) {
+                    + "FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED' AND line > ? ORDER BY " + IN_INDEX_ORDER + "state, line LIMIT ?")) {
                 ps.setLong(1, run.id());
                 ps.setLong(2, afterLine);
                 ps.setInt(3, limit);
@@ -368,7 +373,7 @@ public class Ledger {
     public List<ResultLine> results(FileRun run, long afterLine, int limit) {
         return inTransaction(c -> {
             List<ResultLine> merged = new ArrayList<>(limit * 2);
-            try (PreparedStatement ps = c.prepareStatement(ENTRY_RESULT + " WHERE file_id = ? AND line > ? ORDER BY line LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement(ENTRY_RESULT + " WHERE file_id = ? AND line > ? ORDER BY " + IN_INDEX_ORDER + "line LIMIT ?")) {
                 ps.setLong(1, run.id());
                 ps.setLong(2, afterLine);
                 ps.setInt(3, limit);
@@ -379,7 +384,7 @@ public class Ledger {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT line, entry_key, status, transaction_id, price_net, description, field, message "
-                    + "FROM intake_issue WHERE file_id = ? AND line > ? ORDER BY line LIMIT ?")) {
+                    + "FROM intake_issue WHERE file_id = ? AND line > ? ORDER BY " + IN_INDEX_ORDER + "line LIMIT ?")) {
                 ps.setLong(1, run.id());
                 ps.setLong(2, afterLine);
                 ps.setInt(3, limit);

@@ -78,6 +78,11 @@ public final class OnOfficeSimulator implements AutoCloseable {
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(120);
     /** {@link #createdLinks()} keeps at most this many (the most recent). */
     public static final int MAX_CREATED_LINKS = 10_000;
+    /**
+     * {@link #executionsByIdentifier()} tracks at most this many identifiers by default (about 150 bytes each), so the
+     * in-app sandbox stays small on a file of a million rows; past it, executions are still counted in total.
+     */
+    public static final int DEFAULT_TRACKED_IDENTIFIERS = 100_000;
     /** Slow-answer delay of the no-argument constructor; longer than any sensible client timeout. */
     public static final Duration DEFAULT_SLOW_ANSWER_DELAY = Duration.ofSeconds(60);
 
@@ -123,6 +128,8 @@ public final class OnOfficeSimulator implements AutoCloseable {
     private final AtomicInteger executed = new AtomicInteger();
     private final AtomicLong linkSequence = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+    private final AtomicInteger repeated = new AtomicInteger();
+    private volatile int trackedIdentifiers = DEFAULT_TRACKED_IDENTIFIERS;
     private final ArrayDeque<CreatedLink> recentLinks = new ArrayDeque<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -180,6 +187,9 @@ public final class OnOfficeSimulator implements AutoCloseable {
                     new LinkedBlockingQueue<>(), threads);
             pool.allowCoreThreadTimeOut(true);
             try {
+                // The JDK server writes headers and body apart; without TCP_NODELAY, Nagle + delayed ACK add ~40 ms
+                // to every answer. It reads this property once, when its first server is made.
+                System.setProperty("sun.net.httpserver.nodelay", "true");
                 HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
                 http.createContext("/", this::handle);
                 http.setExecutor(pool);
@@ -248,6 +258,16 @@ public final class OnOfficeSimulator implements AutoCloseable {
         Map<String, Integer> copy = new TreeMap<>();
         executions.forEach((k, v) -> copy.put(k, v.get()));
         return copy;
+    }
+
+    /** Executions of an identifier that had already been executed: a client that re-sends shows up here. */
+    public int repeatedExecutions() {
+        return repeated.get();
+    }
+
+    /** How many identifiers {@link #executionsByIdentifier()} tracks (default {@value #DEFAULT_TRACKED_IDENTIFIERS}). */
+    public void trackIdentifiers(int limit) {
+        this.trackedIdentifiers = limit;
     }
 
     /** How many links {@code identifier} created (0 if none). */
@@ -543,7 +563,14 @@ public final class OnOfficeSimulator implements AutoCloseable {
         String url = URL_PREFIX + sha256Hex(instanceNonce + "|" + sequence + "|" + ok.identifier() + "|" + ok.transactionId());
         CreatedLink link = new CreatedLink(ok.identifier(), ok.transactionId(), ok.priceNet(), ok.description(),
                 ok.sendMail(), url, clock.instant());
-        executions.computeIfAbsent(ok.identifier(), k -> new AtomicInteger()).incrementAndGet();
+        AtomicInteger seen = executions.get(ok.identifier());
+        if (seen == null && executions.size() < trackedIdentifiers) {
+            seen = executions.computeIfAbsent(ok.identifier(), k -> new AtomicInteger());
+        }
+        if (seen != null && seen.incrementAndGet() > 1) {
+            repeated.incrementAndGet();
+            LOG.warn("onOffice sandbox: identifier {} executed {} times", ok.identifier(), seen.get());
+        }
         synchronized (recentLinks) {
             recentLinks.addLast(link);
             while (recentLinks.size() > MAX_CREATED_LINKS) {
@@ -649,5 +676,25 @@ public final class OnOfficeSimulator implements AutoCloseable {
             throw new IllegalArgumentException(name + " must not be empty");
         }
         return value;
+    }
+
+    /**
+     * Runs the simulator on its own, e.g. for the benchmark: {@code java -cp paylink-routes.jar
+     * dev.paylink.sandbox.OnOfficeSimulator <port>} with the sandbox credentials; tracks every identifier.
+     * Stops on SIGTERM and logs how many actions it executed and how many of them were repeats.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        OnOfficeSimulator simulator = new OnOfficeSimulator();
+        simulator.trackIdentifiers(Integer.MAX_VALUE);
+        simulator.start(port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("onOffice sandbox stopping: {} requests, {} actions executed, {} repeated executions",
+                    simulator.requestCount(), simulator.executedCount(), simulator.repeatedExecutions());
+            simulator.close();
+            stopped.countDown();
+        }));
+        stopped.await();
     }
 }

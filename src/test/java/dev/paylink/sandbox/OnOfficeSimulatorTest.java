@@ -531,6 +531,17 @@ class OnOfficeSimulatorTest {
         assertThat(sim.requestCount()).isEqualTo(3);
     }
 
+    @Test
+    void repeatedExecutionsAreCountedAndTrackingIsBounded() throws Exception {
+        sim.trackIdentifiers(2);
+        postJson(envelope(TOKEN, action("row-1", "1100135697"), action("row-2", "1100135697"), action("row-3", "1100135697")));
+        postJson(envelope(TOKEN, action("row-1", "1100135697")));
+
+        assertThat(sim.executionsByIdentifier()).containsOnly(java.util.Map.entry("row-1", 2), java.util.Map.entry("row-2", 1));
+        assertThat(sim.repeatedExecutions()).isEqualTo(1);
+        assertThat(sim.executedCount()).isEqualTo(4);
+    }
+
     // ------------------------------------------------------------------------------------------ envelope and HTTP
 
     @Test
