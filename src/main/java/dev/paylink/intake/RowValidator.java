@@ -66,7 +66,7 @@ public final class RowValidator {
             Optional<Boolean> parsed = YesNo.parse(sendMailText);
             if (parsed.isEmpty()) {
                 return invalid(row, Column.SENDMAILTOCUSTOMER, "sendMailToCustomer " + Texts.quoted(sendMailText)
-                        + " is not a yes/no value (expected true/false, 1/0, yes/no, ja/nein, y/n or j)");
+                        + " is not a yes/no value (expected true/false, 1/0, yes/no, ja/nein, wahr/falsch, y/n or j)");
             }
             sendMail = parsed.get();
         }

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Reads the yes/no values people and systems write for {@code sendMailToCustomer}: true/false, 1/0, yes/no,
- * ja/nein, y/n and j, case-insensitive and with surrounding blanks ignored. Anything else is not guessed at,
+ * ja/nein, wahr/falsch (German Excel's TRUE/FALSE), y/n and j, case-insensitive and with surrounding blanks ignored. Anything else is not guessed at,
  * because a wrong guess e-mails (or does not e-mail) a customer.
  */
 public final class YesNo {
@@ -19,8 +19,8 @@ public final class YesNo {
             return Optional.empty();
         }
         return switch (text.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "ja", "y", "j" -> Optional.of(Boolean.TRUE);
-            case "false", "0", "no", "nein", "n" -> Optional.of(Boolean.FALSE);
+            case "true", "1", "yes", "ja", "wahr", "y", "j" -> Optional.of(Boolean.TRUE);
+            case "false", "0", "no", "nein", "falsch", "n" -> Optional.of(Boolean.FALSE);
             default -> Optional.empty();
         };
     }

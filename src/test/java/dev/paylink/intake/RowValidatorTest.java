@@ -103,7 +103,7 @@ class RowValidatorTest {
 
     @ParameterizedTest
     @CsvSource({"true,true", "TRUE,true", "1,true", "yes,true", "Ja,true", "y,true", "J,true", " ja ,true",
-            "false,false", "0,false", "no,false", "NEIN,false", "n,false"})
+            "WAHR,true", "false,false", "0,false", "no,false", "NEIN,false", "Falsch,false", "n,false"})
     void booleans(String text, boolean expected) {
         assertThat(accepted(good("sendMailToCustomer", text)).request().sendMailToCustomer()).isEqualTo(expected);
     }
@@ -116,11 +116,11 @@ class RowValidatorTest {
                 d.maxPriceNet(), true, d.maxDescriptionLength(), d.transactionIdPattern()));
         Validated v = mailing.validate(good("sendMailToCustomer", "  "));
         assertThat(((Validated.Valid) v).row().request().sendMailToCustomer()).isTrue();
-        for (String bad : new String[] {"x", "wahr", "2", "on", "t"}) {
+        for (String bad : new String[] {"x", "oui", "2", "on", "t"}) {
             InvalidRow row = invalid(good("sendMailToCustomer", bad));
             assertThat(row.field()).isEqualTo("sendMailToCustomer");
             assertThat(row.reason()).isEqualTo("sendMailToCustomer '" + bad + "' is not a yes/no value (expected"
-                    + " true/false, 1/0, yes/no, ja/nein, y/n or j)");
+                    + " true/false, 1/0, yes/no, ja/nein, wahr/falsch, y/n or j)");
         }
     }
 
