@@ -58,7 +58,7 @@ public class FileReports {
             throw new SendingPausedException(file.name() + ": " + waiting + " rows wait to be sent (sending is paused or the app is stopping); "
                     + "the file stays in the inbox and resumes");
         }
-        String base = FolderTargets.baseName(file.name());
+        String base = reportBase(file.name());
         Files.createDirectories(outbox);
         Path results = outbox.resolve(base + ".results.csv");
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -104,11 +104,29 @@ public class FileReports {
                 + "reason: " + reason + "\n\n"
                 + "Nothing of this file was sent to onOffice. Correct the file and drop it into the inbox again.\n";
         Files.writeString(target.resolveSibling(target.getFileName() + ".error.txt"), report, StandardCharsets.UTF_8);
-        writeSummary(FolderTargets.baseName(name), new FileSummary(name, "FAILED", null, null, null, null, 0, null, null,
+        writeSummary(reportBase(name), new FileSummary(name, "FAILED", null, null, null, null, 0, null, null,
                 reason, line > 0 ? line : null, null, relative(target), null, now.toString()));
         gate.succeeded(name);
         LOG.error("{}: refused{}: {}; moved to {}", name, line > 0 ? " at line " + line : "", reason, target);
         return target.toAbsolutePath().toString();
+    }
+
+    /**
+     * Reports are named after the file without its extension ({@code x.csv} → {@code x.results.csv}), unless that
+     * name already holds the reports of another input file ({@code x.json} after {@code x.csv}): then the whole file
+     * name is used ({@code x.json.results.csv}), so one file's reports never overwrite another's.
+     */
+    private String reportBase(String fileName) {
+        String base = FolderTargets.baseName(fileName);
+        Path summary = outbox.resolve(base + ".summary.json");
+        if (!Files.exists(summary)) {
+            return base;
+        }
+        try {
+            return fileName.equals(json.readTree(summary.toFile()).path("file").asText()) ? base : fileName;
+        } catch (IOException e) {
+            return fileName;
+        }
     }
 
     private void writeSummary(String base, FileSummary summary) throws IOException {
