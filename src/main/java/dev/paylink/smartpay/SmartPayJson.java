@@ -3,7 +3,6 @@ package dev.paylink.smartpay;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads SmartPay answers leniently. A body that is not a JSON object is an error; a field whose value does not fit its
@@ -36,7 +36,6 @@ final class SmartPayJson {
                 .enable(DeserializationFeature.ACCEPT_EMPTY_STRING_AS_NULL_OBJECT)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .build();
     }
 
@@ -53,7 +52,7 @@ final class SmartPayJson {
             throw new IOException("empty body");
         }
         if (!tree.isObject()) {
-            throw new IOException("expected a JSON object, got " + tree.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+            throw new IOException("expected a JSON object, got " + tree.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         List<String> dropped = new ArrayList<>();
         while (true) {
