@@ -2,6 +2,10 @@ package dev.paylink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paylink.enrichment.Enrichment;
+import dev.paylink.enrichment.EnrichmentSettings;
+import dev.paylink.enrichment.PaymentReports;
+import dev.paylink.events.EventLog;
 import dev.paylink.flow.BatchSender;
 import dev.paylink.flow.FileIntake;
 import dev.paylink.flow.FileReports;
@@ -9,7 +13,12 @@ import dev.paylink.flow.IntakeGate;
 import dev.paylink.flow.SendQueue;
 import dev.paylink.intake.IntakeSettings;
 import dev.paylink.ledger.Ledger;
+import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.sandbox.OnOfficeSimulator;
+import dev.paylink.sandbox.SmartPaySimulator;
+import dev.paylink.smartml.Sleeper;
+import dev.paylink.smartpay.SmartPayClient;
+import dev.paylink.smartpay.SmartPaySettings;
 import dev.paylink.smartml.OnOfficeSettings;
 import dev.paylink.smartml.SmartmlClient;
 import dev.paylink.smartml.SmartmlCredentials;
@@ -113,8 +122,73 @@ public class PaylinkConfiguration implements CamelConfiguration {
         registry.bind("fileReports", new FileReports(ledger, gate, outbox, archive, error, clock));
         registry.bind("onofficeSenders", senders(camel, concurrency));
 
+        enrichment(camel, s, dataSource, outbox, clock);
+
         LOG.info("onOffice {} as token {}, {} actions per request, {} requests at once; ledger {}; inbox {}",
                 onOffice.url(), credentials.maskedToken(), batchSize, concurrency, dataSource.getJdbcUrl().replaceAll("[?;].*", ""), inbox);
+    }
+
+    /**
+     * Enrichment of tracked payment links on a Quartz schedule, when {@code paylink.smartpay.enabled} (always in
+     * sandbox mode, against the built-in SmartPay simulator, polling every few seconds so the demo shows links
+     * moving to PAID).
+     */
+    private static void enrichment(CamelContext camel, Settings s, HikariDataSource dataSource, Path outbox, Clock clock) throws Exception {
+        boolean sandbox = s.bool("paylink.sandbox");
+        if (!sandbox && !s.bool("paylink.smartpay.enabled")) {
+            return;
+        }
+        SmartPaySettings.Auth auth = SmartPaySettings.Auth.valueOf(s.string("paylink.smartpay.auth").toUpperCase(Locale.ROOT));
+        SmartPaySettings smartPay;
+        EnrichmentSettings schedule;
+        if (sandbox) {
+            SmartPaySimulator simulator = new SmartPaySimulator();
+            URI url = simulator.start();
+            onStop(camel, "SmartPay simulator", simulator::close);
+            camel.getRegistry().bind("smartPaySimulator", simulator);
+            smartPay = new SmartPaySettings(url, auth, SmartPaySimulator.SANDBOX_MERCHANT_KEY, SmartPaySimulator.SANDBOX_AUTHENTICATION_KEY,
+                    SmartPaySimulator.SANDBOX_CLIENT_ID, SmartPaySimulator.SANDBOX_CLIENT_SECRET, simulator.tokenUrl(),
+                    SmartPaySimulator.SANDBOX_ORIGIN, s.string("paylink.smartpay.user-agent"), s.duration("paylink.smartpay.connect-timeout"),
+                    s.duration("paylink.smartpay.read-timeout"), s.positiveInt("paylink.smartpay.attempts"), Duration.ofMillis(200),
+                    s.bool("paylink.smartpay.fetch-payment-status"));
+            camel.getPropertiesComponent().addOverrideProperty("paylink.smartpay.cron", s.string("paylink.sandbox.smartpay-cron"));
+            camel.getPropertiesComponent().addOverrideProperty("paylink.smartpay.enabled", "true");
+            schedule = new EnrichmentSettings(s.positiveInt("paylink.smartpay.concurrency"), s.decimal("paylink.smartpay.max-requests-per-second").doubleValue(),
+                    s.duration("paylink.sandbox.smartpay-interval"), s.duration("paylink.sandbox.smartpay-interval").multipliedBy(4),
+                    s.duration("paylink.smartpay.grace-after-expiry"), s.positiveInt("paylink.smartpay.max-links-per-cycle"));
+            LOG.warn("SANDBOX MODE: payment links are looked up at the built-in SmartPay simulator at {}, {} auth", url, auth);
+        } else {
+            smartPay = new SmartPaySettings(URI.create(s.string("paylink.smartpay.url")), auth,
+                    s.optional("paylink.smartpay.merchant-key").orElse(null), s.optional("paylink.smartpay.authentication-key").orElse(null),
+                    s.optional("paylink.smartpay.client-id").orElse(null), s.optional("paylink.smartpay.client-secret").orElse(null),
+                    s.optional("paylink.smartpay.token-url").map(URI::create).orElse(null), s.string("paylink.smartpay.origin"),
+                    s.string("paylink.smartpay.user-agent"), s.duration("paylink.smartpay.connect-timeout"), s.duration("paylink.smartpay.read-timeout"),
+                    s.positiveInt("paylink.smartpay.attempts"), s.duration("paylink.smartpay.backoff"), s.bool("paylink.smartpay.fetch-payment-status"));
+            requireSmartPayCredentials(smartPay);
+            schedule = new EnrichmentSettings(s.positiveInt("paylink.smartpay.concurrency"), s.decimal("paylink.smartpay.max-requests-per-second").doubleValue(),
+                    s.duration("paylink.smartpay.first-interval"), s.duration("paylink.smartpay.max-interval"),
+                    s.duration("paylink.smartpay.grace-after-expiry"), s.positiveInt("paylink.smartpay.max-links-per-cycle"));
+        }
+        TrackedLinks tracked = new TrackedLinks(dataSource);
+        Enrichment enrichment = new Enrichment(tracked, new SmartPayClient(smartPay, clock, Sleeper.system()),
+                new EventLog(outbox.resolve("events")), new PaymentReports(tracked, outbox), schedule, clock);
+        onStop(camel, "enrichment workers", enrichment::close);
+        camel.getRegistry().bind("trackedLinks", tracked);
+        camel.getRegistry().bind("enrichment", enrichment);
+        LOG.info("SmartPay enrichment: {} ({} auth), cron '{}', {} at once, {} requests/s at most, {} open links",
+                smartPay.url(), smartPay.auth(), camel.getPropertiesComponent().resolveProperty("paylink.smartpay.cron").orElse("?"),
+                schedule.concurrency(), schedule.maxRequestsPerSecond(), tracked.open());
+    }
+
+    private static void requireSmartPayCredentials(SmartPaySettings p) {
+        boolean ok = p.auth() == SmartPaySettings.Auth.BASIC
+                ? p.merchantKey() != null && p.authenticationKey() != null
+                : p.clientId() != null && p.clientSecret() != null && p.tokenUrl() != null;
+        if (!ok) {
+            throw new IllegalStateException("paylink.smartpay.enabled is true but credentials for " + p.auth() + " auth are missing: set "
+                    + (p.auth() == SmartPaySettings.Auth.BASIC ? "PAYLINK_SMARTPAY_MERCHANT_KEY and PAYLINK_SMARTPAY_AUTHENTICATION_KEY"
+                    : "PAYLINK_SMARTPAY_CLIENT_ID, PAYLINK_SMARTPAY_CLIENT_SECRET and paylink.smartpay.token-url"));
+        }
     }
 
     /** The demo: the example files go into the inbox (under a temporary name first, like any careful producer). */

@@ -26,13 +26,14 @@ class PackagedJarIT {
     Path data;
 
     @Test
-    void theJarProcessesTheExamplesInSandboxMode() throws Exception {
+    void theJarProcessesAndEnrichesTheExamplesInSandboxMode() throws Exception {
         String ledger = TestDatabases.postgresUrl();
         Path log = data.resolve("app.log");
         ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dpaylink.sandbox=true", "-Dpaylink.data=" + data, "-Dpaylink.sandbox.examples=" + Path.of("examples").toAbsolutePath(),
                 "-Dpaylink.ledger.url=" + ledger, "-Dpaylink.ledger.username=" + TestDatabases.PG_USER,
                 "-Dpaylink.intake.min-age=200ms", "-Dpaylink.intake.poll-delay=100ms",
+                "-Dpaylink.sandbox.smartpay-cron=0/1 * * * * ?", "-Dpaylink.sandbox.smartpay-interval=1s",
                 "-jar", Path.of("target", "paylink-routes.jar").toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("PAYLINK_ONOFFICE_BATCH_SIZE", "3");
@@ -44,6 +45,22 @@ class PackagedJarIT {
             assertThat(awaitSummary(data.resolve("outbox"), "nachzahlungen-de").at("/counts/CREATED").asInt()).isEqualTo(4);
             assertThat(awaitSummary(data.resolve("outbox"), "links").at("/counts/CREATED").asInt()).isEqualTo(3);
             assertThat(awaitSummary(data.resolve("outbox"), "seed-action").at("/counts/CREATED").asInt()).isEqualTo(1);
+            assertThat(awaitSummary(data.resolve("outbox"), "tracking").at("/counts/TRACKED").asInt()).isEqualTo(6);
+            // Enrichment runs in the jar too: Quartz fires, the SmartPay simulator answers, PL-PAID-FLOW gets paid.
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                try (var events = Files.list(data.resolve("outbox/events"))) {
+                    return events.anyMatch(f -> {
+                        try {
+                            return Files.readString(f).contains("\"type\":\"payment.paid\"");
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    });
+                } catch (java.nio.file.NoSuchFileException e) {
+                    return false;
+                }
+            });
+            assertThat(data.resolve("outbox/tracking.payments.csv")).exists();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 try (var inbox = Files.list(data.resolve("inbox"))) {
                     return inbox.findAny().isEmpty();

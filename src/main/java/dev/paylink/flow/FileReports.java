@@ -59,6 +59,7 @@ public class FileReports {
                     + "the file stays in the inbox and resumes");
         }
         String base = reportBase(file.name());
+        ledger.setReportBase(file.run(), base);
         Files.createDirectories(outbox);
         Path results = outbox.resolve(base + ".results.csv");
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -34,18 +34,17 @@ public class Ledger {
     /** Rows per SQL {@code IN (...)} list: far below every driver's parameter limit. */
     private static final int IN_LIST = 500;
     private static final int MAX_CLAIM_TRIES = 5;
-    private static final String UNIQUE_VIOLATION = "23505";
     /**
      * Page queries order by the whole index prefix, equality columns included: H2 then reads the index in order
      * ("index sorted") instead of sorting every remaining row of the file for each page, which made a file O(n²).
      */
     private static final String IN_INDEX_ORDER = "file_id, ";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Clock clock;
 
     public Ledger(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
         this.clock = clock;
     }
 
@@ -86,13 +85,13 @@ public class Ledger {
 
     /** Forgets the issues of an earlier, unfinished acceptance of this run: reading starts again from the top. */
     public void restartAcceptance(FileRun run) {
-        inTransaction(c -> update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id()));
+        inTransaction(c -> Jdbc.update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id()));
     }
 
     /** Every row is read and claimed; later pick-ups of the same unfinished run skip reading. */
     public void markAccepted(FileRun run, long rowsRead, List<String> unknownColumns) {
-        inTransaction(c -> update(c, "UPDATE intake_file SET accepted = TRUE, rows_read = ?, unknown_columns = ? WHERE id = ?",
-                rowsRead, truncate(String.join(",", unknownColumns), 4000), run.id()));
+        inTransaction(c -> Jdbc.update(c, "UPDATE intake_file SET accepted = TRUE, rows_read = ?, unknown_columns = ? WHERE id = ?",
+                rowsRead, Jdbc.truncate(String.join(",", unknownColumns), 4000), run.id()));
     }
 
     public void complete(FileRun run) {
@@ -105,20 +104,21 @@ public class Ledger {
      */
     public void fail(FileRun run, String message) {
         inTransaction(c -> {
-            int sent = queryInt(c, "SELECT COUNT(*) FROM ledger_entry WHERE file_id = ? AND state NOT IN ('RECEIVED', 'TRACKED')", run.id());
+            int sent = Jdbc.queryInt(c, "SELECT COUNT(*) FROM ledger_entry WHERE file_id = ? AND state NOT IN ('RECEIVED', 'TRACKED')", run.id());
             if (sent > 0) {
                 throw new IllegalStateException("run " + run.id() + " of " + run.fileName() + " has " + sent + " sent entries; it cannot be discarded");
             }
-            update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id());
-            update(c, "DELETE FROM ledger_entry WHERE file_id = ?", run.id());
+            Jdbc.update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id());
+            Jdbc.update(c, "DELETE FROM payment_link WHERE file_id = ?", run.id());
+            Jdbc.update(c, "DELETE FROM ledger_entry WHERE file_id = ?", run.id());
             return null;
         });
         finish(run, "FAILED", message);
     }
 
     private void finish(FileRun run, String status, String message) {
-        inTransaction(c -> update(c, "UPDATE intake_file SET status = ?, finished_at = ?, message = ? WHERE id = ?",
-                status, now(), truncate(message, 4000), run.id()));
+        inTransaction(c -> Jdbc.update(c, "UPDATE intake_file SET status = ?, finished_at = ?, message = ? WHERE id = ?",
+                status, now(), Jdbc.truncate(message, 4000), run.id()));
     }
 
     /** Unknown column names recorded when the run was accepted (also for a resumed run). */
@@ -149,10 +149,10 @@ public class Ledger {
         SQLException last = null;
         for (int attempt = 1; attempt <= MAX_CLAIM_TRIES; attempt++) {
             try {
-                return inTransactionChecked(c -> acceptChunk(c, run, rows, invalid));
+                return jdbc.inTransactionChecked(c -> acceptChunk(c, run, rows, invalid));
             } catch (SQLException e) {
                 // Another instance claimed one of these keys between our look-up and insert: look again.
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !isUniqueViolation(e)) {
+                if (!Jdbc.isUniqueViolation(e)) {
                     throw new LedgerException("could not record rows of " + run.fileName(), e);
                 }
                 last = e;
@@ -179,10 +179,11 @@ public class Ledger {
         }
         for (InvalidRow row : invalid) {
             issues.add(new Object[] {run.id(), row.line(), "INVALID", null,
-                    truncate(row.raw().get(Column.TRANSACTIONID), 1000), truncate(row.raw().get(Column.PRICENET), 1000),
-                    truncate(row.raw().get(Column.DESCRIPTION), 4000), row.field(), truncate(row.reason(), 4000)});
+                    Jdbc.truncate(row.raw().get(Column.TRANSACTIONID), 1000), Jdbc.truncate(row.raw().get(Column.PRICENET), 1000),
+                    Jdbc.truncate(row.raw().get(Column.DESCRIPTION), 4000), row.field(), Jdbc.truncate(row.reason(), 4000)});
         }
         insertEntries(c, run, toInsert);
+        trackPaymentLinks(c, run, toInsert);
         batch(c, "INSERT INTO intake_issue (file_id, line, status, entry_key, transaction_id, price_net, description, field, message) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", issues);
         return new ChunkResult(toInsert.size(), issues.size() - invalid.size(), invalid.size());
@@ -249,6 +250,43 @@ public class Ledger {
         }
     }
 
+    /**
+     * Rows that name a SmartPay paymentLinkId start being tracked, due at once. A link already tracked (from another
+     * row) is left as it is: one link, one schedule.
+     */
+    private void trackPaymentLinks(Connection c, FileRun run, List<AcceptedRow> inserted) throws SQLException {
+        Map<String, AcceptedRow> byLink = new java.util.LinkedHashMap<>();
+        inserted.stream().filter(r -> r.paymentLinkId() != null).forEach(r -> byLink.putIfAbsent(r.paymentLinkId(), r));
+        if (byLink.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(byLink.keySet());
+        for (int from = 0; from < ids.size(); from += IN_LIST) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
+            try (PreparedStatement ps = c.prepareStatement("SELECT payment_link_id FROM payment_link WHERE payment_link_id IN ("
+                    + String.join(",", Collections.nCopies(part.size(), "?")) + ")")) {
+                Jdbc.bind(ps, part.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byLink.remove(rs.getString(1));
+                    }
+                }
+            }
+        }
+        OffsetDateTime now = now();
+        List<Object[]> rows = new ArrayList<>();
+        for (AcceptedRow r : byLink.values()) {
+            rows.add(new Object[] {r.paymentLinkId(), r.key(), run.id(), r.line(), now, now, now});
+        }
+        batch(c, "INSERT INTO payment_link (payment_link_id, entry_key, file_id, line, tracking, checks, failures, check_interval_s, "
+                + "next_check_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'OPEN', 0, 0, 0, ?, ?, ?)", rows);
+    }
+
+    /** Remembers the base name a file's reports were written under, for reports written about it later. */
+    public void setReportBase(FileRun run, String base) {
+        inTransaction(c -> Jdbc.update(c, "UPDATE intake_file SET report_base = ? WHERE id = ?", base, run.id()));
+    }
+
     // ---------------------------------------------------------------- sending
 
     /**
@@ -256,7 +294,7 @@ public class Ledger {
      * executed them is unknown, so they become UNCERTAIN and are never sent again automatically.
      */
     public int markInterrupted(FileRun run) {
-        return inTransaction(c -> update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE file_id = ? AND state = 'SENDING'",
+        return inTransaction(c -> Jdbc.update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE file_id = ? AND state = 'SENDING'",
                 "interrupted while sending (crash or kill); the link may exist", now(), run.id()));
     }
 
@@ -334,10 +372,10 @@ public class Ledger {
                         message = "held back (" + h.reason() + "): " + h.message();
                     }
                     ps.setString(1, state.name());
-                    ps.setString(2, truncate(url, 2000));
-                    setBoolean(ps, 3, mail);
-                    setInt(ps, 4, code);
-                    ps.setString(5, truncate(message, 2000));
+                    ps.setString(2, Jdbc.truncate(url, 2000));
+                    Jdbc.setBoolean(ps, 3, mail);
+                    Jdbc.setInt(ps, 4, code);
+                    ps.setString(5, Jdbc.truncate(message, 2000));
                     ps.setObject(6, now);
                     ps.setString(7, o.identifier());
                     ps.addBatch();
@@ -350,7 +388,7 @@ public class Ledger {
 
     /** Entries of a run that are not finished: RECEIVED (not yet or held back) or SENDING. */
     public long unfinished(FileRun run) {
-        return inTransaction(c -> (long) queryInt(c, "SELECT COUNT(*) FROM ledger_entry WHERE file_id = ? AND state IN ('RECEIVED', 'SENDING')", run.id()));
+        return inTransaction(c -> (long) Jdbc.queryInt(c, "SELECT COUNT(*) FROM ledger_entry WHERE file_id = ? AND state IN ('RECEIVED', 'SENDING')", run.id()));
     }
 
     public Optional<ResultLine> entry(String key) {
@@ -411,52 +449,8 @@ public class Ledger {
 
     // ---------------------------------------------------------------- plumbing
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try {
-            return inTransactionChecked(work);
-        } catch (SQLException e) {
-            throw new LedgerException("ledger operation failed: " + e.getMessage(), e);
-        }
-    }
-
-    private <T> T inTransactionChecked(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
-    }
-
-    private static int queryInt(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    private <T> T inTransaction(Jdbc.Work<T> work) {
+        return jdbc.inTransaction(work);
     }
 
     private static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
@@ -465,49 +459,14 @@ public class Ledger {
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Object[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    if (row[i] == null) {
-                        ps.setNull(i + 1, Types.VARCHAR);
-                    } else {
-                        ps.setObject(i + 1, row[i]);
-                    }
-                }
+                Jdbc.bind(ps, row);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
     }
 
-    private static void setBoolean(PreparedStatement ps, int i, Boolean b) throws SQLException {
-        if (b == null) {
-            ps.setNull(i, Types.BOOLEAN);
-        } else {
-            ps.setBoolean(i, b);
-        }
-    }
-
-    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, v);
-        }
-    }
-
-    private static boolean isUniqueViolation(SQLException e) {
-        for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
-            if (UNIQUE_VIOLATION.equals(next.getSQLState())) {
-                return true;
-            }
-        }
-        return e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState());
-    }
-
     private OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(Instant.now(clock), ZoneOffset.UTC);
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        return Jdbc.timestamp(Instant.now(clock));
     }
 }

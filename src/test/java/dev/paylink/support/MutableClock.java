@@ -19,6 +19,10 @@ public final class MutableClock extends Clock {
         now = now.plus(d);
     }
 
+    public void setTo(Instant instant) {
+        now = instant;
+    }
+
     @Override
     public Instant instant() {
         return now;

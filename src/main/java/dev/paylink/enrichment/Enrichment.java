@@ -1,0 +1,215 @@
+package dev.paylink.enrichment;
+
+import dev.paylink.events.Event;
+import dev.paylink.events.EventLog;
+import dev.paylink.events.EventTypes;
+import dev.paylink.events.PaymentEventData;
+import dev.paylink.ledger.TrackedLink;
+import dev.paylink.ledger.TrackedLinks;
+import dev.paylink.smartpay.LinkLookup;
+import dev.paylink.smartpay.PaymentLinkProvider;
+import dev.paylink.smartpay.PaymentLinkSnapshot;
+import dev.paylink.smartpay.PaymentStatusClass;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One enrichment cycle: look up every tracked link that is due (bounded concurrency and request rate), store
+ * what came back, emit an event when a status changes, and schedule the next look. A link that does not change
+ * is looked at less and less often (interval doubling up to a maximum); polling stops at a final state (paid,
+ * cancelled) or once expiry + grace has passed. Refused credentials pause the cycle: nothing else is asked.
+ */
+public class Enrichment implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Enrichment.class);
+
+    private final TrackedLinks links;
+    private final PaymentLinkProvider provider;
+    private final EventLog events;
+    private final PaymentReports reports;
+    private final EnrichmentSettings settings;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final RequestPacer pacer;
+    private volatile boolean paused;
+
+    /** What a cycle did. */
+    public record CycleSummary(int due, int lookedUp, int changed, int failed, int notFound, boolean paused) {
+    }
+
+    public Enrichment(TrackedLinks links, PaymentLinkProvider provider, EventLog events, PaymentReports reports,
+                      EnrichmentSettings settings, Clock clock) {
+        this.links = links;
+        this.provider = provider;
+        this.events = events;
+        this.reports = reports;
+        this.settings = settings;
+        this.clock = clock;
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
+            Thread t = new Thread(r, "enrichment-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pacer = new RequestPacer(settings.maxRequestsPerSecond());
+    }
+
+    /** Runs one cycle to its end. Cycles never overlap (the Quartz job is stateful, and this is synchronized). */
+    public synchronized CycleSummary runCycle() throws InterruptedException {
+        List<TrackedLink> due = links.due(clock.instant(), settings.maxLinksPerCycle());
+        if (due.isEmpty()) {
+            return new CycleSummary(0, 0, 0, 0, 0, paused);
+        }
+        AtomicBoolean authFailed = new AtomicBoolean();
+        AtomicInteger lookedUp = new AtomicInteger();
+        AtomicInteger changed = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger notFound = new AtomicInteger();
+        Map<Long, String> touchedFiles = new TreeMap<>();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (TrackedLink link : due) {
+            tasks.add(() -> {
+                if (authFailed.get()) {
+                    return null;
+                }
+                pacer.acquire();
+                LinkLookup result = provider.lookup(link.paymentLinkId());
+                lookedUp.incrementAndGet();
+                Instant now = clock.instant();
+                if (result instanceof LinkLookup.Found found) {
+                    if (apply(link, found.snapshot(), now)) {
+                        changed.incrementAndGet();
+                    }
+                } else if (result instanceof LinkLookup.NotFound nf) {
+                    notFound.incrementAndGet();
+                    links.recordNotFound(link.paymentLinkId(), nf.message(), now);
+                    LOG.warn("payment link {} ({} line {}): not found at the provider, no longer tracked: {}",
+                            link.paymentLinkId(), link.fileName(), link.line(), nf.message());
+                } else if (result instanceof LinkLookup.AuthFailed af) {
+                    authFailed.set(true);
+                    pause(af);
+                    return null;
+                } else {
+                    failed.incrementAndGet();
+                    Duration wait = backoff(settings.firstInterval(), link.failures() + 1);
+                    links.recordFailure(link.paymentLinkId(), ((LinkLookup.Failed) result).message(), wait, now.plus(wait), now);
+                    LOG.warn("payment link {}: look-up failed, next try in {}: {}", link.paymentLinkId(), wait,
+                            ((LinkLookup.Failed) result).message());
+                }
+                synchronized (touchedFiles) {
+                    touchedFiles.put(link.fileId(), link.fileName());
+                }
+                return null;
+            });
+        }
+        for (Future<Void> f : workers.invokeAll(tasks)) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                LOG.error("enrichment of a link failed unexpectedly; it stays due", e.getCause());
+            }
+        }
+        if (!authFailed.get() && paused && lookedUp.get() > 0) {
+            paused = false;
+            LOG.info("Enrichment resumed: the provider accepts the credentials again");
+        }
+        touchedFiles.forEach(reports::write);
+        CycleSummary summary = new CycleSummary(due.size(), lookedUp.get(), changed.get(), failed.get(), notFound.get(), authFailed.get());
+        LOG.info("enrichment cycle: {} due, {} looked up, {} changed, {} failed, {} not found{}", summary.due(), summary.lookedUp(),
+                summary.changed(), summary.failed(), summary.notFound(), summary.paused() ? "; PAUSED (credentials refused)" : "");
+        return summary;
+    }
+
+    /** Stores a look-up and schedules the next; returns whether the status changed. */
+    private boolean apply(TrackedLink link, PaymentLinkSnapshot s, Instant now) {
+        PaymentStatusClass cls = s.statusClass();
+        Instant expiry = s.expiryDate();
+        if (expiry != null && now.isAfter(expiry) && cls != PaymentStatusClass.PAID && cls != PaymentStatusClass.CANCELLED) {
+            cls = PaymentStatusClass.EXPIRED;
+        }
+        boolean pastGrace = expiry != null && now.isAfter(expiry.plus(settings.graceAfterExpiry()));
+        boolean done = cls == PaymentStatusClass.PAID || cls == PaymentStatusClass.CANCELLED || pastGrace;
+        boolean firstLook = link.statusClass() == null;
+        boolean changed = firstLook || link.statusClass() != cls || !Objects.equals(link.statusRaw(), s.rawStatus());
+        Duration interval = changed || link.interval().isZero() ? settings.firstInterval() : min(link.interval().multipliedBy(2), settings.maxInterval());
+        Instant next = now.plus(interval);
+        if (expiry != null) {
+            // Look again right when the link expires, and when its grace ends, rather than long after.
+            Instant deadline = now.isBefore(expiry) ? expiry : expiry.plus(settings.graceAfterExpiry());
+            if (next.isAfter(deadline) && deadline.isAfter(now)) {
+                next = deadline.plusSeconds(1);
+            }
+        }
+        links.recordFound(link.paymentLinkId(), s, cls, done ? TrackedLinks.DONE : TrackedLinks.OPEN, interval, done ? null : next, now);
+        if (changed) {
+            emit(link, s, cls, firstLook);
+        }
+        return changed && !firstLook;
+    }
+
+    private void emit(TrackedLink link, PaymentLinkSnapshot s, PaymentStatusClass cls, boolean firstLook) {
+        PaymentEventData data = new PaymentEventData(link.paymentLinkId(), link.entryKey(), link.fileName(), link.line(),
+                link.statusRaw(), link.statusClass() == null ? null : link.statusClass().name(), s.rawStatus(), cls.name(),
+                s.amount(), s.currency(), s.expiryDate(), s.consumerName(), s.consumerEmail(), s.paymentUrl(), s.latestTransactionId());
+        if (!firstLook) {
+            events.append(Event.of(EventTypes.PAYMENT_STATUS_CHANGED, data, clock));
+            LOG.info("payment link {} ({} line {}): {} -> {}", link.paymentLinkId(), link.fileName(), link.line(),
+                    describe(link.statusRaw(), link.statusClass()), describe(s.rawStatus(), cls));
+        }
+        boolean classChanged = link.statusClass() != cls;
+        if (classChanged && cls == PaymentStatusClass.PAID) {
+            events.append(Event.of(EventTypes.PAYMENT_PAID, data, clock));
+        } else if (classChanged && cls == PaymentStatusClass.EXPIRED) {
+            events.append(Event.of(EventTypes.PAYMENT_EXPIRED, data, clock));
+        }
+    }
+
+    private void pause(LinkLookup.AuthFailed af) {
+        if (!paused) {
+            paused = true;
+            LOG.error("ENRICHMENT PAUSED: the payment-link provider refused our credentials (HTTP {}): {}. Check "
+                    + "paylink.smartpay.auth and its keys (PAYLINK_SMARTPAY_MERCHANT_KEY / _AUTHENTICATION_KEY, or _CLIENT_ID / "
+                    + "_CLIENT_SECRET) and restart; links keep their schedule and nothing is lost. The next cycle tries again.",
+                    af.httpStatus(), af.message());
+        }
+    }
+
+    private static String describe(String raw, PaymentStatusClass cls) {
+        return cls == null ? "(new)" : (raw == null ? "no transaction" : raw) + " [" + cls + "]";
+    }
+
+    private Duration backoff(Duration first, int failures) {
+        Duration wait = first;
+        for (int i = 1; i < failures && wait.compareTo(settings.maxInterval()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return min(wait, settings.maxInterval());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

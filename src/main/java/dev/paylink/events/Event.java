@@ -1,0 +1,18 @@
+package dev.paylink.events;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Something that happened, as it is logged and delivered: {@code {id, type, createdAt, data}}.
+ *
+ * @param id   unique, so a receiver can drop a repeat
+ * @param type e.g. {@code payment.paid}; see {@link EventTypes}
+ */
+public record Event<T>(String id, String type, Instant createdAt, T data) {
+
+    public static <T> Event<T> of(String type, T data, Clock clock) {
+        return new Event<>(UUID.randomUUID().toString(), type, clock.instant(), data);
+    }
+}

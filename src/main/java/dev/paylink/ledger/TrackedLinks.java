@@ -1,0 +1,122 @@
+package dev.paylink.ledger;
+
+import dev.paylink.smartpay.PaymentLinkSnapshot;
+import dev.paylink.smartpay.PaymentStatusClass;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The schedule and last known state of every tracked payment link ({@code payment_link}). Due links are read by
+ * an index on (tracking, next_check_at), so a cycle costs what the open links cost, not the whole ledger.
+ */
+public class TrackedLinks {
+
+    /** Still polled. */
+    public static final String OPEN = "OPEN";
+    /** A final state was reached, or expiry + grace passed: no more polling. */
+    public static final String DONE = "DONE";
+    /** The provider does not know the link: reported, no more polling. */
+    public static final String NOT_FOUND = "NOT_FOUND";
+
+    private static final String COLUMNS = "p.payment_link_id, p.entry_key, p.file_id, p.line, f.file_name, p.tracking, p.status_raw, "
+            + "p.status_class, p.amount, p.currency, p.expiry_date, p.consumer_name, p.consumer_email, p.payment_url, p.qr_code_url, "
+            + "p.latest_transaction_id, p.checks, p.failures, p.last_error, p.check_interval_s, p.last_checked_at, p.next_check_at "
+            + "FROM payment_link p JOIN intake_file f ON f.id = p.file_id";
+
+    private final Jdbc jdbc;
+
+    public TrackedLinks(DataSource dataSource) {
+        this.jdbc = new Jdbc(dataSource);
+    }
+
+    /** Open links whose next check is due at {@code now}, the longest-waiting first. */
+    public List<TrackedLink> due(Instant now, int limit) {
+        // ORDER BY repeats the index prefix so H2 reads the index in order instead of sorting.
+        return query(" WHERE p.tracking = 'OPEN' AND p.next_check_at <= ? ORDER BY p.tracking, p.next_check_at LIMIT ?", now, limit);
+    }
+
+    public Optional<TrackedLink> find(String paymentLinkId) {
+        return query(" WHERE p.payment_link_id = ?", paymentLinkId).stream().findFirst();
+    }
+
+    /** The links of one input file after {@code afterLine}, in line order (a page). */
+    public List<TrackedLink> ofFile(long fileId, long afterLine, int limit) {
+        return query(" WHERE p.file_id = ? AND p.line > ? ORDER BY p.file_id, p.line LIMIT ?", fileId, afterLine, limit);
+    }
+
+    /** Open links in all: what a cycle may have to look at. */
+    public long open() {
+        return jdbc.inTransaction(c -> (long) Jdbc.queryInt(c, "SELECT COUNT(*) FROM payment_link WHERE tracking = 'OPEN'"));
+    }
+
+    /** A successful look-up: the snapshot, the class judged by the caller, and when to look next (null: never, tracking DONE). */
+    public void recordFound(String paymentLinkId, PaymentLinkSnapshot s, PaymentStatusClass statusClass, String tracking,
+                            Duration interval, Instant nextCheckAt, Instant now) {
+        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE payment_link SET tracking = ?, status_raw = ?, status_class = ?, latest_transaction_id = ?, "
+                        + "amount = ?, currency = ?, expiry_date = ?, consumer_name = ?, consumer_email = ?, payment_url = ?, qr_code_url = ?, "
+                        + "checks = checks + 1, failures = 0, last_error = NULL, check_interval_s = ?, last_checked_at = ?, next_check_at = ?, "
+                        + "updated_at = ? WHERE payment_link_id = ?",
+                tracking, Jdbc.truncate(s.rawStatus(), 64), statusClass.name(), Jdbc.truncate(s.latestTransactionId(), 64), s.amount(),
+                Jdbc.truncate(s.currency(), 3), s.expiryDate(), Jdbc.truncate(s.consumerName(), 200), Jdbc.truncate(s.consumerEmail(), 255),
+                Jdbc.truncate(s.paymentUrl(), 512), Jdbc.truncate(s.qrCodeUrl(), 512), interval.toSeconds(), now,
+                nextCheckAt == null ? now : nextCheckAt, now, paymentLinkId));
+    }
+
+    /** The provider does not know the link: no more polling. */
+    public void recordNotFound(String paymentLinkId, String message, Instant now) {
+        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE payment_link SET tracking = 'NOT_FOUND', checks = checks + 1, last_error = ?, "
+                + "last_checked_at = ?, updated_at = ? WHERE payment_link_id = ?", Jdbc.truncate(message, 1000), now, now, paymentLinkId));
+    }
+
+    /** The look-up failed after its retries: look again at {@code nextCheckAt}. */
+    public void recordFailure(String paymentLinkId, String message, Duration interval, Instant nextCheckAt, Instant now) {
+        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE payment_link SET failures = failures + 1, last_error = ?, check_interval_s = ?, "
+                        + "last_checked_at = ?, next_check_at = ?, updated_at = ? WHERE payment_link_id = ?",
+                Jdbc.truncate(message, 1000), interval.toSeconds(), now, nextCheckAt, now, paymentLinkId));
+    }
+
+    /** The base name the file's reports use ({@code x} for {@code x.csv}), or empty if it has none yet. */
+    public Optional<String> reportBase(long fileId) {
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT report_base FROM intake_file WHERE id = ?")) {
+                ps.setLong(1, fileId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    private List<TrackedLink> query(String where, Object... args) {
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + where)) {
+                Jdbc.bind(ps, args);
+                List<TrackedLink> links = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        links.add(link(rs));
+                    }
+                }
+                return links;
+            }
+        });
+    }
+
+    private static TrackedLink link(ResultSet rs) throws SQLException {
+        String cls = rs.getString(8);
+        java.math.BigDecimal amount = rs.getBigDecimal(9);
+        return new TrackedLink(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), cls == null ? null : PaymentStatusClass.valueOf(cls),
+                amount == null ? null : amount.stripTrailingZeros().setScale(Math.max(2, amount.stripTrailingZeros().scale())),
+                rs.getString(10), Jdbc.instant(rs, 11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
+                rs.getString(16), rs.getInt(17), rs.getInt(18), rs.getString(19), Duration.ofSeconds(rs.getLong(20)),
+                Jdbc.instant(rs, 21), Jdbc.instant(rs, 22));
+    }
+}
