@@ -1,0 +1,18 @@
+package dev.paylink.delivery;
+
+import java.time.Instant;
+
+/**
+ * One event on its way to one output.
+ *
+ * @param id        the delivery's own id (one event has one delivery per output and target)
+ * @param eventId   {@code Event.id()}: receivers use it to drop repeats
+ * @param eventType e.g. {@code file.completed}
+ * @param output    {@code mail} or {@code webhook}
+ * @param target    the webhook URL, or the mail recipients (comma-separated)
+ * @param payload   the event as JSON: {@code {"id","type","createdAt","data"}}
+ * @param attempts  tries so far
+ */
+public record Delivery(long id, String eventId, String eventType, String output, String target, String payload, int attempts,
+                       Instant createdAt) {
+}
