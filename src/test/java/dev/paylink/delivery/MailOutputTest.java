@@ -297,6 +297,16 @@ class MailOutputTest {
                 .doesNotContainKeys("paylink.mail.login-username", "paylink.mail.login-password");
     }
 
+    @Test
+    void withoutMailConfiguredTheRouteIsNotCreated() throws Exception {
+        try (CamelContext plain = new org.apache.camel.impl.DefaultCamelContext()) {
+            org.apache.camel.support.PluginHelper.getRoutesLoader(plain)
+                    .loadRoutes(org.apache.camel.support.ResourceHelper.resolveResource(plain, "classpath:routes/mail.camel.yaml"));
+            plain.start();
+            assertThat(plain.getRoute("send-mail")).isNull();
+        }
+    }
+
     private static boolean is(Part p, String type) {
         try {
             return p.isMimeType(type) && fileName(p) == null;
