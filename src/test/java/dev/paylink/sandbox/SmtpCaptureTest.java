@@ -1,6 +1,7 @@
 package dev.paylink.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.paylink.delivery.Delivery;
@@ -137,6 +138,24 @@ class SmtpCaptureTest {
                     assertThat(new MimeMessage(session(capture.port()), in).getSubject()).isEqualTo("paylink: orders.csv done — 2 created");
                 }
             }
+        }
+    }
+
+    @Test
+    void aMailThatCannotBeSavedIsRefusedToTheSender() throws Exception {
+        Path folder = dir.resolve("mail");
+        try (SmtpCapture capture = new SmtpCapture(folder)) {
+            // The folder goes away and a file takes its place: nothing can be written there.
+            Files.delete(folder);
+            Files.writeString(folder, "in the way");
+            MimeMessage m = new MimeMessage(session(capture.port()));
+            m.setFrom(new InternetAddress("paylink@example.com"));
+            m.setRecipients(Message.RecipientType.TO, InternetAddress.parse("ops@example.com"));
+            m.setSubject("lost?");
+            m.setText("body");
+
+            assertThatThrownBy(() -> Transport.send(m)).isInstanceOf(jakarta.mail.MessagingException.class);
+            assertThat(capture.saved()).isEmpty();
         }
     }
 }
