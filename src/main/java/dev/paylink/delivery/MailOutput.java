@@ -1,0 +1,260 @@
+package dev.paylink.delivery;
+
+import jakarta.activation.DataHandler;
+import jakarta.activation.DataSource;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.attachment.AttachmentMessage;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code mail} output: renders the event ({@link MailRenderer}) and sends it through the {@code send-mail} route
+ * ({@code routes/mail.camel.yaml}, camel-mail) to the recipients in {@link Delivery#target()} (comma-separated).
+ *
+ * <p>The rendered parts travel as exchange <em>properties</em> ({@link #TO}, {@link #FROM}, {@link #SUBJECT}, {@link #TEXT},
+ * {@link #HTML}) and the results file as a Camel attachment; the route strips every header before it sets To, From
+ * and Subject from them. One try per call; what went wrong becomes {@link DeliveryResult.Retry} (the server or the
+ * network may recover, credentials may be fixed) or {@link DeliveryResult.Failed} (the server refused the mail or an
+ * address for good), see {@link #classify(Throwable)}.
+ */
+public final class MailOutput implements Output {
+
+    public static final String ENDPOINT = "direct:send-mail";
+    public static final String TO = "paylinkMailTo";
+    public static final String FROM = "paylinkMailFrom";
+    public static final String SUBJECT = "paylinkMailSubject";
+    public static final String TEXT = "paylinkMailText";
+    public static final String HTML = "paylinkMailHtml";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailOutput.class);
+
+    private final ProducerTemplate template;
+    private final MailSettings settings;
+    private final MailRenderer renderer;
+
+    public MailOutput(CamelContext camel, MailSettings settings, MailRenderer renderer) {
+        this(camel.createProducerTemplate(), settings, renderer);
+    }
+
+    public MailOutput(ProducerTemplate template, MailSettings settings, MailRenderer renderer) {
+        this.template = template;
+        this.settings = settings;
+        this.renderer = renderer;
+        try {
+            new InternetAddress(settings.from(), true).validate();
+        } catch (AddressException e) {
+            throw new IllegalArgumentException("paylink.mail.from is not a mail address: " + settings.from() + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "mail";
+    }
+
+    @Override
+    public DeliveryResult deliver(Delivery d) {
+        List<String> recipients;
+        try {
+            recipients = recipients(d.target());
+        } catch (AddressException e) {
+            return failed(d, "bad recipient address in '" + MailRenderer.headerSafe(d.target()) + "': " + e.getMessage());
+        }
+        RenderedMail mail;
+        try {
+            mail = renderer.render(d.payload());
+        } catch (RuntimeException e) {
+            // The same payload renders the same way next time: retrying cannot help.
+            return failed(d, "cannot render a mail for " + d.eventType() + ": " + e.getMessage());
+        }
+        String to = String.join(",", recipients);
+        Exchange result = template.send(ENDPOINT, exchange -> {
+            exchange.setProperty(TO, to);
+            exchange.setProperty(FROM, settings.from());
+            exchange.setProperty(SUBJECT, mail.subject());
+            exchange.setProperty(TEXT, mail.textBody());
+            exchange.setProperty(HTML, mail.htmlBody());
+            if (!mail.attachments().isEmpty()) {
+                AttachmentMessage message = exchange.getIn(AttachmentMessage.class);
+                for (Path file : mail.attachments()) {
+                    message.addAttachment(file.getFileName().toString(), new DataHandler(new FileAttachment(file)));
+                }
+            }
+        });
+        Exception error = result.getException();
+        if (error == null) {
+            LOG.info("delivery {}: mail '{}' accepted by {}:{} for {}", d.id(), mail.subject(), settings.host(), settings.port(), to);
+            return new DeliveryResult.Delivered("accepted by " + settings.host() + ":" + settings.port() + " for " + to);
+        }
+        DeliveryResult r = classify(error);
+        if (r instanceof DeliveryResult.Retry retry) {
+            LOG.warn("delivery {}: mail '{}' to {} not sent, will retry: {}", d.id(), mail.subject(), to, retry.error());
+        } else {
+            LOG.error("delivery {}: mail '{}' to {} refused for good: {}", d.id(), mail.subject(), to, ((DeliveryResult.Failed) r).error());
+        }
+        return r;
+    }
+
+    private static DeliveryResult failed(Delivery d, String error) {
+        LOG.error("delivery {}: {}", d.id(), error);
+        return new DeliveryResult.Failed(error);
+    }
+
+    /**
+     * Bare addresses ({@code a@example.com}) from a comma-separated list, strictly parsed (RFC 822 syntax, a domain,
+     * no group, no CR/LF); display names are dropped because camel-mail splits its To header at commas again.
+     */
+    static List<String> recipients(String target) throws AddressException {
+        if (target == null || target.isBlank()) {
+            throw new AddressException("no recipient");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (InternetAddress a : InternetAddress.parse(target, true)) {
+            a.validate();
+            if (a.isGroup() || a.getAddress().indexOf('@') < 1) {
+                throw new AddressException("not a single mailbox", a.getAddress());
+            }
+            out.add(a.getAddress());
+        }
+        if (out.isEmpty()) {
+            throw new AddressException("no recipient", target);
+        }
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * Retry or Failed for what the send threw. SMTP reply codes win: 5xx (550 no such mailbox, 553 bad address, 554
+     * refused, 552 too large) is Failed, except the login codes 530/534/535/538; 4xx is Retry. Without a reply code: a
+     * refused login is Retry (credentials can be fixed), an {@link AddressException} Failed, an I/O cause (connection
+     * refused, timeout, TLS handshake, unknown host) Retry, and anything else Retry too: nothing is dropped on a guess.
+     */
+    static DeliveryResult classify(Throwable error) {
+        List<Throwable> chain = chain(error);
+        int permanent = 0;
+        int transientCode = 0;
+        String permanentText = null;
+        String transientText = null;
+        for (Throwable t : chain) {
+            int code = replyCode(t);
+            if (code >= 500 && code < 600 && !isLoginCode(code) && permanent == 0) {
+                permanent = code;
+                permanentText = describe(t);
+            } else if (code >= 400 && code < 500 && transientCode == 0) {
+                transientCode = code;
+                transientText = describe(t);
+            }
+        }
+        for (Throwable t : chain) {
+            if (t instanceof AuthenticationFailedException || isLoginCode(replyCode(t))) {
+                return new DeliveryResult.Retry("SMTP login refused: the credentials (paylink.mail.username / PAYLINK_MAIL_PASSWORD) "
+                        + "are wrong or not accepted; fix them and the mail is sent on a later try: " + describe(t), null);
+            }
+        }
+        if (permanent > 0) {
+            return new DeliveryResult.Failed("SMTP server refused the mail (" + permanent + "): " + permanentText);
+        }
+        if (transientCode > 0) {
+            return new DeliveryResult.Retry("SMTP server deferred the mail (" + transientCode + "): " + transientText, null);
+        }
+        for (Throwable t : chain) {
+            if (t instanceof AddressException) {
+                return new DeliveryResult.Failed("bad mail address: " + describe(t));
+            }
+        }
+        for (Throwable t : chain) {
+            if (t instanceof IOException) {
+                return new DeliveryResult.Retry("SMTP server not reachable: " + describe(t), null);
+            }
+        }
+        return new DeliveryResult.Retry("mail not sent: " + describe(error), null);
+    }
+
+    private static boolean isLoginCode(int code) {
+        // 530 authentication required, 534 mechanism too weak, 535 credentials invalid, 538 encryption required for it.
+        return code == 530 || code == 534 || code == 535 || code == 538;
+    }
+
+    private static int replyCode(Throwable t) {
+        if (t instanceof SMTPAddressFailedException e) {
+            return e.getReturnCode();
+        }
+        if (t instanceof SMTPSenderFailedException e) {
+            return e.getReturnCode();
+        }
+        if (t instanceof SMTPSendFailedException e) {
+            return e.getReturnCode();
+        }
+        return 0;
+    }
+
+    /** The exception and its causes, including the "next" exceptions Jakarta Mail chains, each once. */
+    private static List<Throwable> chain(Throwable error) {
+        List<Throwable> out = new ArrayList<>();
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> todo = new ArrayList<>(List.of(error));
+        while (!todo.isEmpty() && out.size() < 50) {
+            Throwable t = todo.remove(0);
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            out.add(t);
+            todo.add(t.getCause());
+            if (t instanceof MessagingException m) {
+                todo.add(m.getNextException());
+            }
+        }
+        return out;
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+        if (t instanceof SMTPAddressFailedException a && a.getAddress() != null) {
+            message += " [" + a.getAddress() + "]";
+        }
+        return message.lines().map(String::strip).collect(Collectors.joining(" "));
+    }
+
+    /** A file attached by reference (read when the mail is written to the server), as UTF-8 CSV text. */
+    private record FileAttachment(Path file) implements DataSource {
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return Files.newInputStream(file);
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            throw new UnsupportedOperationException("read only");
+        }
+
+        @Override
+        public String getContentType() {
+            return file.getFileName().toString().endsWith(".csv") ? "text/csv; charset=UTF-8" : "application/octet-stream";
+        }
+
+        @Override
+        public String getName() {
+            return file.getFileName().toString();
+        }
+    }
+}
