@@ -2,20 +2,34 @@ package dev.paylink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paylink.delivery.DeadLetters;
+import dev.paylink.delivery.DeliveryRouting;
+import dev.paylink.delivery.Dispatcher;
+import dev.paylink.delivery.EventBus;
+import dev.paylink.delivery.MailOutput;
+import dev.paylink.delivery.MailRenderer;
+import dev.paylink.delivery.MailSettings;
+import dev.paylink.delivery.Output;
+import dev.paylink.delivery.WebhookOutput;
 import dev.paylink.enrichment.Enrichment;
 import dev.paylink.enrichment.EnrichmentSettings;
 import dev.paylink.enrichment.PaymentReports;
 import dev.paylink.events.EventLog;
+import dev.paylink.events.EventSink;
+import dev.paylink.events.EventTypes;
 import dev.paylink.flow.BatchSender;
 import dev.paylink.flow.FileIntake;
 import dev.paylink.flow.FileReports;
 import dev.paylink.flow.IntakeGate;
 import dev.paylink.flow.SendQueue;
 import dev.paylink.intake.IntakeSettings;
+import dev.paylink.ledger.Deliveries;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.sandbox.OnOfficeSimulator;
 import dev.paylink.sandbox.SmartPaySimulator;
+import dev.paylink.sandbox.SmtpCapture;
+import dev.paylink.sandbox.WebhookReceiver;
 import dev.paylink.smartml.Sleeper;
 import dev.paylink.smartpay.SmartPayClient;
 import dev.paylink.smartpay.SmartPaySettings;
@@ -30,7 +44,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
@@ -97,6 +118,9 @@ public class PaylinkConfiguration implements CamelConfiguration {
             credentials = credentials(s);
         }
 
+        // Events next: intake reports and enrichment publish into them; receivers are served from a durable queue.
+        EventBus events = delivery(camel, s, dataSource, outbox, clock);
+
         int batchSize = s.positiveInt("paylink.onoffice.batch-size");
         int concurrency = s.positiveInt("paylink.onoffice.concurrency");
         Duration progress = s.duration("paylink.intake.progress-interval");
@@ -119,10 +143,10 @@ public class PaylinkConfiguration implements CamelConfiguration {
         registry.bind("fileIntake", new FileIntake(ledger, intakeSettings(s), progress, clock));
         registry.bind("sendQueue", new SendQueue(ledger, gate, batchSize, progress));
         registry.bind("batchSender", new BatchSender(ledger, client, gate, credentials.maskedToken()));
-        registry.bind("fileReports", new FileReports(ledger, gate, outbox, archive, error, clock));
+        registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock));
         registry.bind("onofficeSenders", senders(camel, concurrency));
 
-        enrichment(camel, s, dataSource, outbox, clock);
+        enrichment(camel, s, dataSource, events, outbox, clock);
 
         LOG.info("onOffice {} as token {}, {} actions per request, {} requests at once; ledger {}; inbox {}",
                 onOffice.url(), credentials.maskedToken(), batchSize, concurrency, dataSource.getJdbcUrl().replaceAll("[?;].*", ""), inbox);
@@ -133,7 +157,8 @@ public class PaylinkConfiguration implements CamelConfiguration {
      * sandbox mode, against the built-in SmartPay simulator, polling every few seconds so the demo shows links
      * moving to PAID).
      */
-    private static void enrichment(CamelContext camel, Settings s, HikariDataSource dataSource, Path outbox, Clock clock) throws Exception {
+    private static void enrichment(CamelContext camel, Settings s, HikariDataSource dataSource, EventSink events, Path outbox, Clock clock)
+            throws Exception {
         boolean sandbox = s.bool("paylink.sandbox");
         if (!sandbox && !s.bool("paylink.smartpay.enabled")) {
             return;
@@ -171,13 +196,98 @@ public class PaylinkConfiguration implements CamelConfiguration {
         }
         TrackedLinks tracked = new TrackedLinks(dataSource);
         Enrichment enrichment = new Enrichment(tracked, new SmartPayClient(smartPay, clock, Sleeper.system()),
-                new EventLog(outbox.resolve("events")), new PaymentReports(tracked, outbox), schedule, clock);
+                events, new PaymentReports(tracked, outbox), schedule, clock);
         onStop(camel, "enrichment workers", enrichment::close);
         camel.getRegistry().bind("trackedLinks", tracked);
         camel.getRegistry().bind("enrichment", enrichment);
         LOG.info("SmartPay enrichment: {} ({} auth), cron '{}', {} at once, {} requests/s at most, {} open links",
                 smartPay.url(), smartPay.auth(), camel.getPropertiesComponent().resolveProperty("paylink.smartpay.cron").orElse("?"),
                 schedule.concurrency(), schedule.maxRequestsPerSecond(), tracked.open());
+    }
+
+    /**
+     * Events and their delivery: the day's NDJSON log, and mail and webhooks from a durable queue with retries and
+     * dead letters. Mail is on when {@code paylink.mail.host} is set, webhooks when {@code paylink.webhook.urls} is;
+     * in sandbox mode both go to built-in receivers (an SMTP capture saving .eml files, a signature-checking endpoint).
+     */
+    private static EventBus delivery(CamelContext camel, Settings s, HikariDataSource dataSource, Path outbox, Clock clock) throws Exception {
+        boolean sandbox = s.bool("paylink.sandbox");
+        Map<String, Output> outputs = new LinkedHashMap<>();
+        Map<String, String> mailTo = new LinkedHashMap<>();
+        List<String> webhookUrls = new ArrayList<>(csv(s.optional("paylink.webhook.urls").orElse("")));
+
+        Optional<String> mailHost = s.optional("paylink.mail.host");
+        MailSettings mail = null;
+        if (sandbox && mailHost.isEmpty()) {
+            SmtpCapture capture = new SmtpCapture(outbox.resolve("mail"));
+            onStop(camel, "SMTP capture", capture::close);
+            camel.getRegistry().bind("smtpCapture", capture);
+            mail = new MailSettings("127.0.0.1", capture.port(), MailSettings.Security.NONE, null, null, s.string("paylink.mail.from"), outbox,
+                    s.duration("paylink.mail.connect-timeout"), s.duration("paylink.mail.read-timeout"));
+            LOG.warn("SANDBOX MODE: mails go to the built-in SMTP capture on 127.0.0.1:{} and are saved in {}", capture.port(), outbox.resolve("mail"));
+        } else if (mailHost.isPresent()) {
+            mail = new MailSettings(mailHost.get(), s.positiveInt("paylink.mail.port"), MailSettings.Security.parse(s.string("paylink.mail.security")),
+                    s.optional("paylink.mail.username").orElse(null), s.optional("paylink.mail.password").orElse(null), s.string("paylink.mail.from"),
+                    outbox, s.duration("paylink.mail.connect-timeout"), s.duration("paylink.mail.read-timeout"));
+        }
+        if (mail != null) {
+            mail.routeProperties().forEach(camel.getPropertiesComponent()::addOverrideProperty);
+            outputs.put("mail", new MailOutput(camel, mail, new MailRenderer(outbox)));
+            String defaultTo = s.optional("paylink.mail.to").orElse(sandbox ? "backoffice@sandbox.invalid" : "");
+            for (String type : EventTypes.ALL) {
+                mailTo.put(type, s.optional("paylink.mail.to." + type.replace('.', '-')).orElse(defaultTo));
+            }
+        }
+
+        String secret = s.optional("paylink.webhook.secret").orElse(null);
+        if (sandbox && webhookUrls.isEmpty()) {
+            WebhookReceiver receiver = new WebhookReceiver();
+            webhookUrls.add(receiver.start().toString());
+            onStop(camel, "webhook receiver", receiver::close);
+            camel.getRegistry().bind("webhookReceiver", receiver);
+            secret = WebhookReceiver.SANDBOX_SECRET;
+            LOG.warn("SANDBOX MODE: webhooks go to the built-in receiver at {}, which checks every signature", webhookUrls.get(0));
+        }
+        if (!webhookUrls.isEmpty()) {
+            if (secret == null) {
+                throw new IllegalStateException("paylink.webhook.urls is set but the signing secret is missing: set PAYLINK_WEBHOOK_SECRET");
+            }
+            outputs.put("webhook", new WebhookOutput(secret, s.duration("paylink.webhook.connect-timeout"), s.duration("paylink.webhook.timeout"), clock));
+        }
+
+        Map<String, List<String>> routes = new LinkedHashMap<>();
+        for (String type : EventTypes.ALL) {
+            List<String> wanted = csv(s.optional("paylink.deliver." + type.replace('.', '-')).orElse("file"));
+            for (String output : wanted) {
+                if (!List.of("file", "mail", "webhook").contains(output)) {
+                    throw new IllegalArgumentException("paylink.deliver." + type.replace('.', '-') + " names an unknown output '" + output
+                            + "'; expected file, mail or webhook");
+                }
+            }
+            routes.put(type, wanted);
+        }
+        Set<String> active = new LinkedHashSet<>(List.of("file"));
+        active.addAll(outputs.keySet());
+
+        Deliveries queue = new Deliveries(dataSource);
+        DeadLetters deadLetters = new DeadLetters(Path.of(s.string("paylink.deliver.deadletter")), queue, clock);
+        Files.createDirectories(Path.of(s.string("paylink.deliver.replay")));
+        Dispatcher dispatcher = new Dispatcher(queue, outputs, deadLetters, new Dispatcher.Settings(s.positiveInt("paylink.deliver.max-attempts"),
+                s.duration("paylink.deliver.first-backoff"), s.duration("paylink.deliver.max-backoff"), s.positiveInt("paylink.deliver.concurrency"),
+                100), clock);
+        onStop(camel, "delivery workers", dispatcher::close);
+        camel.getRegistry().bind("deliveries", queue);
+        camel.getRegistry().bind("deadLetters", deadLetters);
+        camel.getRegistry().bind("dispatcher", dispatcher);
+        EventBus bus = new EventBus(new EventLog(outbox.resolve("events")), queue, new DeliveryRouting(routes, mailTo, webhookUrls), active, clock);
+        camel.getRegistry().bind("eventBus", bus);
+        LOG.info("events: outputs {}; mail {}; webhooks to {}", active, mail == null ? "off (paylink.mail.host not set)" : mail.host() + ":" + mail.port(),
+                webhookUrls.stream().map(u -> u.replaceAll("\\?.*", "")).toList());
+        return bus;
+    }
+
+    private static List<String> csv(String text) {
+        return java.util.Arrays.stream(text.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     private static void requireSmartPayCredentials(SmartPaySettings p) {

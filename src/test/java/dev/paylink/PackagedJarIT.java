@@ -61,6 +61,15 @@ class PackagedJarIT {
                 }
             });
             assertThat(data.resolve("outbox/tracking.payments.csv")).exists();
+            // Delivery in sandbox mode: summary mails captured as .eml, webhooks verified by the built-in receiver.
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                try (var mails = Files.list(data.resolve("outbox/mail"))) {
+                    return mails.filter(f -> f.toString().endsWith(".eml")).count() >= 5;
+                } catch (java.nio.file.NoSuchFileException e) {
+                    return false;
+                }
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("signature valid -> HTTP 204"));
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 try (var inbox = Files.list(data.resolve("inbox"))) {
                     return inbox.findAny().isEmpty();
@@ -74,7 +83,7 @@ class PackagedJarIT {
             TestDatabases.dropSchemaOf(ledger);
         }
         String output = Files.readString(log);
-        assertThat(output).contains("3 actions per request").doesNotContain(OnOfficeSimulator.SANDBOX_SECRET)
+        assertThat(output).doesNotContain("signature INVALID").contains("3 actions per request").doesNotContain(OnOfficeSimulator.SANDBOX_SECRET)
                 .doesNotContain(OnOfficeSimulator.SANDBOX_TOKEN).contains("is shutdown");
     }
 }

@@ -1,7 +1,7 @@
 package dev.paylink.enrichment;
 
 import dev.paylink.events.Event;
-import dev.paylink.events.EventLog;
+import dev.paylink.events.EventSink;
 import dev.paylink.events.EventTypes;
 import dev.paylink.events.PaymentEventData;
 import dev.paylink.ledger.TrackedLink;
@@ -40,7 +40,7 @@ public class Enrichment implements AutoCloseable {
 
     private final TrackedLinks links;
     private final PaymentLinkProvider provider;
-    private final EventLog events;
+    private final EventSink events;
     private final PaymentReports reports;
     private final EnrichmentSettings settings;
     private final Clock clock;
@@ -52,7 +52,7 @@ public class Enrichment implements AutoCloseable {
     public record CycleSummary(int due, int lookedUp, int changed, int failed, int notFound, boolean paused) {
     }
 
-    public Enrichment(TrackedLinks links, PaymentLinkProvider provider, EventLog events, PaymentReports reports,
+    public Enrichment(TrackedLinks links, PaymentLinkProvider provider, EventSink events, PaymentReports reports,
                       EnrichmentSettings settings, Clock clock) {
         this.links = links;
         this.provider = provider;
@@ -154,10 +154,11 @@ public class Enrichment implements AutoCloseable {
                 next = deadline.plusSeconds(1);
             }
         }
-        links.recordFound(link.paymentLinkId(), s, cls, done ? TrackedLinks.DONE : TrackedLinks.OPEN, interval, done ? null : next, now);
+        // Events first, then the new state: a crash in between re-emits (same ids) rather than losing the change.
         if (changed) {
             emit(link, s, cls, firstLook);
         }
+        links.recordFound(link.paymentLinkId(), s, cls, done ? TrackedLinks.DONE : TrackedLinks.OPEN, interval, done ? null : next, now);
         return changed && !firstLook;
     }
 
@@ -165,17 +166,21 @@ public class Enrichment implements AutoCloseable {
         PaymentEventData data = new PaymentEventData(link.paymentLinkId(), link.entryKey(), link.fileName(), link.line(),
                 link.statusRaw(), link.statusClass() == null ? null : link.statusClass().name(), s.rawStatus(), cls.name(),
                 s.amount(), s.currency(), s.expiryDate(), s.consumerName(), s.consumerEmail(), s.paymentUrl(), s.latestTransactionId());
+        // Ids follow from the link and its check, so an event emitted again after a crash is delivered once.
+        String identity = link.paymentLinkId() + "|" + link.checks() + "|" + s.rawStatus() + "|" + cls;
+        List<Event<?>> out = new ArrayList<>();
         if (!firstLook) {
-            events.append(Event.of(EventTypes.PAYMENT_STATUS_CHANGED, data, clock));
+            out.add(Event.stable(EventTypes.PAYMENT_STATUS_CHANGED, identity, data, clock));
             LOG.info("payment link {} ({} line {}): {} -> {}", link.paymentLinkId(), link.fileName(), link.line(),
                     describe(link.statusRaw(), link.statusClass()), describe(s.rawStatus(), cls));
         }
         boolean classChanged = link.statusClass() != cls;
         if (classChanged && cls == PaymentStatusClass.PAID) {
-            events.append(Event.of(EventTypes.PAYMENT_PAID, data, clock));
+            out.add(Event.stable(EventTypes.PAYMENT_PAID, identity, data, clock));
         } else if (classChanged && cls == PaymentStatusClass.EXPIRED) {
-            events.append(Event.of(EventTypes.PAYMENT_EXPIRED, data, clock));
+            out.add(Event.stable(EventTypes.PAYMENT_EXPIRED, identity, data, clock));
         }
+        events.publishAll(out);
     }
 
     private void pause(LinkLookup.AuthFailed af) {

@@ -15,4 +15,13 @@ public record Event<T>(String id, String type, Instant createdAt, T data) {
     public static <T> Event<T> of(String type, T data, Clock clock) {
         return new Event<>(UUID.randomUUID().toString(), type, clock.instant(), data);
     }
+
+    /**
+     * An event whose id is derived from what it is about ({@code identity}), so the same happening emitted again
+     * (a file reported twice after a crash) has the same id and is delivered once.
+     */
+    public static <T> Event<T> stable(String type, String identity, T data, Clock clock) {
+        String id = UUID.nameUUIDFromBytes((type + "|" + identity).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return new Event<>(id, type, clock.instant(), data);
+    }
 }

@@ -2,6 +2,10 @@ package dev.paylink.flow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.paylink.events.Event;
+import dev.paylink.events.EventSink;
+import dev.paylink.events.EventTypes;
+import dev.paylink.events.LinkEventData;
 import dev.paylink.intake.UnreadableFileException;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.ResultLine;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +40,7 @@ public class FileReports {
     public static final List<String> STATUSES = List.of("CREATED", "REJECTED", "UNCERTAIN", "DUPLICATE", "INVALID", "TRACKED");
 
     private final Ledger ledger;
+    private final EventSink events;
     private final IntakeGate gate;
     private final Path outbox;
     private final Path archive;
@@ -42,8 +48,9 @@ public class FileReports {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public FileReports(Ledger ledger, IntakeGate gate, Path outbox, Path archive, Path error, Clock clock) {
+    public FileReports(Ledger ledger, IntakeGate gate, EventSink events, Path outbox, Path archive, Path error, Clock clock) {
         this.ledger = ledger;
+        this.events = events;
         this.gate = gate;
         this.outbox = outbox;
         this.archive = archive;
@@ -69,20 +76,25 @@ public class FileReports {
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResultsCsv csv = new ResultsCsv(w)) {
             long after = 0;
             for (List<ResultLine> page = ledger.results(file.run(), after, PAGE); !page.isEmpty(); page = ledger.results(file.run(), after, PAGE)) {
+                List<Event<?>> linkEvents = new ArrayList<>();
                 for (ResultLine line : page) {
                     csv.write(line);
                     counts.merge(line.status(), 1L, Long::sum);
                     rows++;
+                    linkEvent(file, line).ifPresent(linkEvents::add);
                 }
+                events.publishAll(linkEvents);
                 after = page.get(page.size() - 1).line();
             }
         }
         Files.move(tmp, results, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Path target = FolderTargets.free(archive, file.name());
         var facts = file.facts();
-        writeSummary(base, new FileSummary(file.name(), "COMPLETED", facts.sha256(), facts.format().name(), facts.charset().name(),
+        FileSummary summary = new FileSummary(file.name(), "COMPLETED", facts.sha256(), facts.format().name(), facts.charset().name(),
                 facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), rows, counts, file.unknownColumns(), null, null,
-                results.getFileName().toString(), relative(target), file.startedAt().toString(), clock.instant().toString()));
+                results.getFileName().toString(), relative(target), file.startedAt().toString(), clock.instant().toString());
+        writeSummary(base, summary);
+        events.publish(Event.stable(EventTypes.FILE_COMPLETED, "run " + file.run().id(), summary, clock));
         ledger.complete(file.run());
         gate.succeeded(file.name());
         LOG.info("{}: done, {} rows: {}; results in {}", file.name(), rows, counts, results);
@@ -105,8 +117,10 @@ public class FileReports {
                 + "reason: " + reason + "\n\n"
                 + "Nothing of this file was sent to onOffice. Correct the file and drop it into the inbox again.\n";
         Files.writeString(target.resolveSibling(target.getFileName() + ".error.txt"), report, StandardCharsets.UTF_8);
-        writeSummary(reportBase(name), new FileSummary(name, "FAILED", null, null, null, null, 0, null, null,
-                reason, line > 0 ? line : null, null, relative(target), null, now.toString()));
+        FileSummary summary = new FileSummary(name, "FAILED", null, null, null, null, 0, null, null,
+                reason, line > 0 ? line : null, null, relative(target), null, now.toString());
+        writeSummary(reportBase(name), summary);
+        events.publish(Event.stable(EventTypes.FILE_FAILED, name + "|" + now, summary, clock));
         gate.succeeded(name);
         LOG.error("{}: refused{}: {}; moved to {}", name, line > 0 ? " at line " + line : "", reason, target);
         return target.toAbsolutePath().toString();
@@ -128,6 +142,23 @@ public class FileReports {
         } catch (IOException e) {
             return fileName;
         }
+    }
+
+    /** The link.* event of one result line: CREATED, REJECTED, UNCERTAIN and DUPLICATE rows have one. */
+    private java.util.Optional<Event<?>> linkEvent(AcceptedFile file, ResultLine l) {
+        String type = switch (l.status()) {
+            case "CREATED" -> EventTypes.LINK_CREATED;
+            case "REJECTED" -> EventTypes.LINK_REJECTED;
+            case "UNCERTAIN" -> EventTypes.LINK_UNCERTAIN;
+            case "DUPLICATE" -> EventTypes.LINK_DUPLICATE;
+            default -> null;
+        };
+        if (type == null) {
+            return java.util.Optional.empty();
+        }
+        LinkEventData data = new LinkEventData(l.key(), file.name(), l.line(), l.transactionId(), l.priceNet(), l.description(),
+                l.subsequentPaymentUrl(), l.mailToCustomerSent(), l.errorCode(), l.message());
+        return java.util.Optional.of(Event.stable(type, "run " + file.run().id() + " line " + l.line(), data, clock));
     }
 
     private void writeSummary(String base, FileSummary summary) throws IOException {

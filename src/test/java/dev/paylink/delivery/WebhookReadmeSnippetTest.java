@@ -49,6 +49,8 @@ class WebhookReadmeSnippetTest {
 
         assertThat(classStart).isNotNegative();
         assertThat(block).isEqualTo(classText);
+        assertThat(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8).replace("\r\n", "\n"))
+                .as("the README shows the same tested code").contains(classText);
         // what the prose promises
         assertThat(doc).contains("Paylink-Signature", "Paylink-Event-Id", "raw", "5 minutes", "2xx");
     }

@@ -1,0 +1,203 @@
+package dev.paylink.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paylink.events.Event;
+import dev.paylink.events.EventLog;
+import dev.paylink.ledger.Deliveries;
+import dev.paylink.ledger.Ledger;
+import dev.paylink.support.MutableClock;
+import dev.paylink.support.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The durable delivery queue, its retry schedule, dead letters and replay, on a clock the test moves. */
+class DispatcherTest {
+
+    private static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
+
+    @TempDir
+    Path outbox;
+
+    private final MutableClock clock = new MutableClock(START);
+    private final HikariDataSource db = TestDatabases.h2();
+    private Deliveries queue;
+    private DeadLetters deadLetters;
+    private EventBus bus;
+    private Dispatcher dispatcher;
+    private final ScriptedOutput webhook = new ScriptedOutput("webhook");
+    private final ScriptedOutput mail = new ScriptedOutput("mail");
+
+    /** An output whose answers the test decides; it records every try. */
+    static final class ScriptedOutput implements Output {
+        private final String name;
+        volatile Function<Delivery, DeliveryResult> answer = d -> new DeliveryResult.Delivered("ok");
+        final List<Delivery> tries = Collections.synchronizedList(new ArrayList<>());
+
+        ScriptedOutput(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public DeliveryResult deliver(Delivery d) {
+            tries.add(d);
+            return answer.apply(d);
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        Ledger.migrate(db);
+        queue = new Deliveries(db);
+        deadLetters = new DeadLetters(outbox.resolve("deadletter"), queue, clock);
+        DeliveryRouting routing = new DeliveryRouting(Map.of("file.completed", List.of("file", "mail", "webhook"),
+                "link.created", List.of("file")), Map.of("file.completed", "ops@example.invalid"),
+                List.of("http://127.0.0.1:1/a", "http://127.0.0.1:1/b"));
+        bus = new EventBus(new EventLog(outbox.resolve("events")), queue, routing, Set.of("file", "mail", "webhook"), clock);
+        dispatcher = new Dispatcher(queue, Map.of("webhook", webhook, "mail", mail), deadLetters,
+                new Dispatcher.Settings(6, Duration.ofSeconds(20), Duration.ofMinutes(10), 4, 100), clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        dispatcher.close();
+        db.close();
+    }
+
+    private Event<Map<String, String>> event(String type) {
+        return Event.stable(type, "x", Map.of("file", "orders.csv"), clock);
+    }
+
+    @Test
+    void anEventGoesToTheLogAndToEveryConfiguredTargetOnce() throws Exception {
+        bus.publish(event("file.completed"));
+        bus.publish(event("file.completed"));
+        bus.publish(event("link.created"));
+
+        assertThat(queue.all("webhook")).extracting(Delivery::target).containsExactly("http://127.0.0.1:1/a", "http://127.0.0.1:1/b");
+        assertThat(queue.all("mail")).extracting(Delivery::target).containsExactly("ops@example.invalid");
+        List<String> log = Files.readAllLines(outbox.resolve("events/events-2026-11-21.ndjson"));
+        assertThat(log).hasSize(3);
+        JsonNode first = new ObjectMapper().readTree(log.get(0));
+        assertThat(first.get("type").asText()).isEqualTo("file.completed");
+        assertThat(first.get("createdAt").asText()).isEqualTo("2026-11-21T10:00:00Z");
+        assertThat(queue.all("webhook").get(0).payload()).isEqualTo(log.get(0));
+    }
+
+    @Test
+    void aFailingReceiverIsRetriedSixTimesOverAboutTenMinutesThenDeadLettered() throws Exception {
+        webhook.answer = d -> new DeliveryResult.Retry("HTTP 503", null);
+        bus.publish(event("file.completed"));
+
+        List<Instant> tries = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            if (dispatcher.dispatch("webhook") > 0) {
+                tries.add(clock.instant());
+            }
+            clock.advance(Duration.ofSeconds(20));
+        }
+        // Two URLs: each tried 6 times, at 0, 20, 60, 140, 300, 620 seconds.
+        assertThat(webhook.tries).hasSize(12);
+        assertThat(tries).containsExactly(START, START.plusSeconds(20), START.plusSeconds(60), START.plusSeconds(140),
+                START.plusSeconds(300), START.plusSeconds(620));
+        assertThat(queue.all("webhook")).allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DEAD));
+        try (var letters = Files.list(outbox.resolve("deadletter"))) {
+            List<Path> files = letters.toList();
+            assertThat(files).hasSize(2);
+            JsonNode letter = new ObjectMapper().readTree(files.get(0).toFile());
+            assertThat(letter.get("lastError").asText()).isEqualTo("HTTP 503");
+            assertThat(letter.get("attempts").asInt()).isEqualTo(6);
+            assertThat(letter.get("payload").asText()).isEqualTo(queue.all("webhook").get(0).payload());
+        }
+    }
+
+    @Test
+    void retryAfterIsHonouredAndAPermanentFailureIsDeadAtOnce() throws Exception {
+        webhook.answer = d -> d.target().endsWith("/a") ? new DeliveryResult.Retry("HTTP 429", Duration.ofMinutes(3))
+                : new DeliveryResult.Failed("HTTP 410: gone");
+        bus.publish(event("file.completed"));
+        dispatcher.dispatch("webhook");
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(dispatcher.dispatch("webhook")).as("Retry-After of 3 minutes wins over the 20 s back-off").isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(dispatcher.dispatch("webhook")).isEqualTo(1);
+        Delivery gone = queue.all("webhook").stream().filter(d -> d.target().endsWith("/b")).findFirst().orElseThrow();
+        assertThat(queue.state(gone.id())).isEqualTo(Deliveries.DEAD);
+        assertThat(webhook.tries).filteredOn(d -> d.target().endsWith("/b")).hasSize(1);
+    }
+
+    @Test
+    void aDeadLetterMovedToReplayIsSentAgain() throws Exception {
+        mail.answer = d -> new DeliveryResult.Failed("550 mailbox unavailable");
+        bus.publish(event("file.completed"));
+        dispatcher.dispatch("mail");
+        Path letter;
+        try (var letters = Files.list(outbox.resolve("deadletter"))) {
+            letter = letters.findFirst().orElseThrow();
+        }
+
+        mail.answer = d -> new DeliveryResult.Delivered("250 ok");
+        deadLetters.replay(letter.toFile());
+        assertThat(dispatcher.dispatch("mail")).isEqualTo(1);
+        assertThat(queue.state(queue.all("mail").get(0).id())).isEqualTo(Deliveries.DELIVERED);
+        assertThat(mail.tries).hasSize(2);
+    }
+
+    @Test
+    void aReceiverThatHangsHoldsUpNoOtherOutput() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        mail.answer = d -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new DeliveryResult.Delivered("late");
+        };
+        bus.publish(event("file.completed"));
+        ExecutorService mailTimer = Executors.newSingleThreadExecutor();
+        try {
+            mailTimer.submit(() -> dispatcher.dispatch("mail"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> mail.tries.size() == 1);
+
+            assertThat(dispatcher.dispatch("webhook")).isEqualTo(2);
+            assertThat(queue.all("webhook")).allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DELIVERED));
+        } finally {
+            release.countDown();
+            mailTimer.shutdown();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> Deliveries.DELIVERED.equals(queue.state(queue.all("mail").get(0).id())));
+    }
+
+    @Test
+    void somethingThatIsNotADeadLetterIsRefusedWithAReason() throws Exception {
+        Path junk = Files.writeString(outbox.resolve("junk.json"), "{\"hello\": 1}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> deadLetters.replay(junk.toFile()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field eventId is missing");
+    }
+}
