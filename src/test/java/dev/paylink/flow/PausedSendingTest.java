@@ -33,6 +33,7 @@ class PausedSendingTest {
 
     private static final String TOKEN = "ptTOKEN0000000000000000000000001";
     private static final String SECRET = "ptSECRET".repeat(8);
+    private static final String OTHER_SECRET = "s3cr3t-" + "q".repeat(20);
     private static final String ROWS = "transactionid,priceNet,description\n1100135697,10.00,a\n1100135698,11.00,b\n1100135699,12.00,c\n";
 
     @TempDir
@@ -49,10 +50,17 @@ class PausedSendingTest {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     }
 
+    /** Secrets of every kind are configured, so the log check below covers them all. */
     private PaylinkApp app(String url, String token) throws Exception {
-        return PaylinkApp.start(data, Map.of("paylink.sandbox", "false", "paylink.onoffice.url", url,
-                "paylink.onoffice.token", token, "paylink.onoffice.secret", SECRET, "paylink.onoffice.pause-retry", "300ms",
-                "paylink.onoffice.batch-size", "2"));
+        return PaylinkApp.start(data, Map.ofEntries(Map.entry("paylink.sandbox", "false"), Map.entry("paylink.onoffice.url", url),
+                Map.entry("paylink.onoffice.token", token), Map.entry("paylink.onoffice.secret", SECRET),
+                Map.entry("paylink.onoffice.pause-retry", "300ms"), Map.entry("paylink.onoffice.batch-size", "2"),
+                // Every output on, with its secret, so each secret is read at start (and must still never be logged).
+                Map.entry("paylink.smartpay.enabled", "true"), Map.entry("paylink.smartpay.url", "http://127.0.0.1:9"),
+                Map.entry("paylink.smartpay.merchant-key", "merchant-test"), Map.entry("paylink.smartpay.authentication-key", OTHER_SECRET),
+                Map.entry("paylink.mail.host", "127.0.0.1"), Map.entry("paylink.mail.port", "9"), Map.entry("paylink.mail.security", "none"),
+                Map.entry("paylink.mail.username", "mailer"), Map.entry("paylink.mail.password", OTHER_SECRET),
+                Map.entry("paylink.webhook.urls", "http://127.0.0.1:9/hook"), Map.entry("paylink.webhook.secret", OTHER_SECRET)));
     }
 
     @Test
@@ -74,7 +82,7 @@ class PausedSendingTest {
             assertThat(app.bean("ledger", Ledger.class).unfinished(app.bean("ledger", Ledger.class).beginRun("orders.csv",
                     dev.paylink.support.Drops.sha256(ROWS.getBytes())))).isEqualTo(3);
         }
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(SECRET))
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(SECRET) || m.contains(OTHER_SECRET))
                 .anyMatch(m -> m.contains("PAYLINK_ONOFFICE_TOKEN") && m.contains("WR****"));
 
         // Fixed and restarted: the same run resumes and every row is sent once.
