@@ -257,11 +257,12 @@ public class PaylinkConfiguration implements CamelConfiguration {
 
         Map<String, List<String>> routes = new LinkedHashMap<>();
         for (String type : EventTypes.ALL) {
-            List<String> wanted = csv(s.optional("paylink.deliver." + type.replace('.', '-')).orElse("file"));
+            String configured = s.optional("paylink.deliver." + type.replace('.', '-')).orElse("file");
+            List<String> wanted = configured.equalsIgnoreCase("none") ? List.of() : csv(configured);
             for (String output : wanted) {
                 if (!List.of("file", "mail", "webhook").contains(output)) {
                     throw new IllegalArgumentException("paylink.deliver." + type.replace('.', '-') + " names an unknown output '" + output
-                            + "'; expected file, mail or webhook");
+                            + "'; expected file, mail, webhook, or none");
                 }
             }
             routes.put(type, wanted);
