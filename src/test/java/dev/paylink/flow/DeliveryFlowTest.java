@@ -130,4 +130,19 @@ class DeliveryFlowTest {
                     .extracting(WebhookReceiver.Received::eventId).containsOnly(receiver.received().get(0).eventId());
         }
     }
+
+    @Test
+    void aTypeRoutedToNoneIsNeitherLoggedNorSent() throws Exception {
+        startSmtp();
+        try (PaylinkApp app = PaylinkApp.start(data, Map.of("paylink.sandbox", "true", "paylink.deliver.link-created", "none"))) {
+            drop(app.inbox(), "orders.csv", ROWS);
+            awaitSummary(app.outbox(), "orders");
+            Path log;
+            try (var files = Files.list(app.outbox().resolve("events"))) {
+                log = files.findFirst().orElseThrow();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("\"type\":\"file.completed\""));
+            assertThat(Files.readString(log)).doesNotContain("link.created");
+        }
+    }
 }
