@@ -13,8 +13,7 @@ import dev.paylink.smartml.HmacV2;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -36,9 +35,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -133,11 +130,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
     private final ArrayDeque<CreatedLink> recentLinks = new ArrayDeque<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    private final Object lifecycle = new Object();
-    private HttpServer server;
-    private ThreadPoolExecutor executor;
-    private URI url;
-    private boolean closed;
+    private final LoopbackHttpServer http = new LoopbackHttpServer("onOffice simulator", "onoffice-sim-", THREADS, this::handle);
 
     /**
      * @param token           the API token requests must carry
@@ -170,77 +163,21 @@ public final class OnOfficeSimulator implements AutoCloseable {
 
     /** Starts on 127.0.0.1 on {@code port} (0 = a free one); returns the endpoint URI. Can be called once. */
     public URI start(int port) {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("simulator is closed");
-            }
-            if (server != null) {
-                throw new IllegalStateException("simulator already started at " + url);
-            }
-            AtomicInteger threadNumber = new AtomicInteger();
-            ThreadFactory threads = r -> {
-                Thread t = new Thread(r, "onoffice-sim-" + threadNumber.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), threads);
-            pool.allowCoreThreadTimeOut(true);
-            try {
-                // The JDK server writes headers and body apart; without TCP_NODELAY, Nagle + delayed ACK add ~40 ms
-                // to every answer. It reads this property once, when its first server is made.
-                System.setProperty("sun.net.httpserver.nodelay", "true");
-                HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-                http.createContext("/", this::handle);
-                http.setExecutor(pool);
-                http.start();
-                server = http;
-                executor = pool;
-                url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + PATH_STABLE);
-            } catch (IOException e) {
-                pool.shutdownNow();
-                throw new IllegalStateException("cannot start the onOffice simulator on 127.0.0.1:" + port, e);
-            }
-            LOG.info("onOffice sandbox simulator listening on {} (token {})", url, mask(token));
-            return url;
-        }
+        URI url = URI.create(http.start(port) + PATH_STABLE);
+        LOG.info("onOffice sandbox simulator listening on {} (token {})", url, mask(token));
+        return url;
     }
 
     /** The endpoint URI; only after {@link #start()}. */
     public URI url() {
-        synchronized (lifecycle) {
-            if (url == null) {
-                throw new IllegalStateException("simulator not started");
-            }
-            return url;
-        }
+        return URI.create(http.base() + PATH_STABLE);
     }
 
     /** Stops at once: open connections are dropped, held slow answers are released, threads are stopped. Idempotent. */
     @Override
     public void close() {
-        HttpServer http;
-        ThreadPoolExecutor pool;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            http = server;
-            pool = executor;
-        }
         closing.countDown();
-        if (http != null) {
-            http.stop(0);
-        }
-        if (pool != null) {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        http.close();
     }
 
     /** HTTP requests received, whatever their method, path or outcome. */

@@ -12,8 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -37,10 +36,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,11 +146,7 @@ public final class SmartPaySimulator implements AutoCloseable {
     private final AtomicInteger rejected = new AtomicInteger();
     private final ArrayDeque<String> authorizations = new ArrayDeque<>();
 
-    private final Object lifecycle = new Object();
-    private HttpServer server;
-    private ThreadPoolExecutor executor;
-    private URI url;
-    private boolean closed;
+    private final LoopbackHttpServer http = new LoopbackHttpServer("SmartPay simulator", "smartpay-sim-", THREADS, this::handle);
 
     /**
      * @param merchantKey       merchant key of the Basic scheme ({@code base64(merchantKey:authenticationKey)})
@@ -201,52 +193,16 @@ public final class SmartPaySimulator implements AutoCloseable {
      * returns the API base URI (paths are appended to it). Can be called once.
      */
     public URI start(int port) {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("simulator is closed");
-            }
-            if (server != null) {
-                throw new IllegalStateException("simulator already started at " + url);
-            }
-            AtomicInteger threadNumber = new AtomicInteger();
-            ThreadFactory threads = r -> {
-                Thread t = new Thread(r, "smartpay-sim-" + threadNumber.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), threads);
-            pool.allowCoreThreadTimeOut(true);
-            try {
-                // The JDK server writes headers and body apart; without TCP_NODELAY, Nagle + delayed ACK add ~40 ms
-                // to every answer. It reads this property once, when its first server is made.
-                System.setProperty("sun.net.httpserver.nodelay", "true");
-                HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-                http.createContext("/", this::handle);
-                http.setExecutor(pool);
-                http.start();
-                server = http;
-                executor = pool;
-                url = URI.create("http://127.0.0.1:" + http.getAddress().getPort());
-            } catch (IOException e) {
-                pool.shutdownNow();
-                throw new IllegalStateException("cannot start the SmartPay simulator on 127.0.0.1:" + port, e);
-            }
-            createScriptedLinks();
-            LOG.info("SmartPay sandbox simulator listening on {} (token URL {}, origin {}, merchant key {}, client id {})",
+        URI url = http.start(port);
+        createScriptedLinks();
+        LOG.info("SmartPay sandbox simulator listening on {} (token URL {}, origin {}, merchant key {}, client id {})",
                     url, tokenUrl(), origin, mask(merchantKey), mask(clientId));
-            return url;
-        }
+        return url;
     }
 
     /** The API base URI; only after {@link #start()}. */
     public URI url() {
-        synchronized (lifecycle) {
-            if (url == null) {
-                throw new IllegalStateException("simulator not started");
-            }
-            return url;
-        }
+        return http.base();
     }
 
     /** The OAuth2 token endpoint, e.g. {@code http://127.0.0.1:40123/oauth2/token}; only after {@link #start()}. */
@@ -257,27 +213,7 @@ public final class SmartPaySimulator implements AutoCloseable {
     /** Stops at once: open connections are dropped, threads are stopped. Idempotent. */
     @Override
     public void close() {
-        HttpServer http;
-        ThreadPoolExecutor pool;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            http = server;
-            pool = executor;
-        }
-        if (http != null) {
-            http.stop(0);
-        }
-        if (pool != null) {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        http.close();
     }
 
     /**

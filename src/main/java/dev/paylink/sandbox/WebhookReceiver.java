@@ -6,8 +6,7 @@ import dev.paylink.delivery.WebhookOutput;
 import dev.paylink.delivery.WebhookSignature;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,10 +15,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+
+
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,11 +71,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private int failStatus;
     private boolean failForever;
 
-    private final Object lifecycle = new Object();
-    private HttpServer server;
-    private ThreadPoolExecutor executor;
-    private URI url;
-    private boolean closed;
+    private final LoopbackHttpServer http = new LoopbackHttpServer("webhook receiver", "webhook-receiver-", THREADS, this::handle);
 
     /**
      * @param secret the signing secret calls are checked with (never logged)
@@ -104,76 +97,20 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Starts on 127.0.0.1 on {@code port} (0 = a free one); returns the endpoint URI. Can be called once. */
     public URI start(int port) {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("receiver is closed");
-            }
-            if (server != null) {
-                throw new IllegalStateException("receiver already started at " + url);
-            }
-            AtomicInteger threadNumber = new AtomicInteger();
-            ThreadFactory threads = r -> {
-                Thread t = new Thread(r, "webhook-receiver-" + threadNumber.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), threads);
-            pool.allowCoreThreadTimeOut(true);
-            try {
-                // The JDK server writes headers and body apart; without TCP_NODELAY, Nagle + delayed ACK add ~40 ms
-                // to every answer. It reads this property once, when its first server is made.
-                System.setProperty("sun.net.httpserver.nodelay", "true");
-                HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-                http.createContext("/", this::handle);
-                http.setExecutor(pool);
-                http.start();
-                server = http;
-                executor = pool;
-                url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + PATH);
-            } catch (IOException e) {
-                pool.shutdownNow();
-                throw new IllegalStateException("cannot start the webhook receiver on 127.0.0.1:" + port, e);
-            }
-            LOG.info("webhook sandbox receiver listening on {}", url);
-            return url;
-        }
+        URI url = URI.create(http.start(port) + PATH);
+        LOG.info("webhook sandbox receiver listening on {}", url);
+        return url;
     }
 
     /** The endpoint URI; only after {@link #start()}. */
     public URI url() {
-        synchronized (lifecycle) {
-            if (url == null) {
-                throw new IllegalStateException("receiver not started");
-            }
-            return url;
-        }
+        return URI.create(http.base() + PATH);
     }
 
     /** Stops at once; idempotent. */
     @Override
     public void close() {
-        HttpServer http;
-        ThreadPoolExecutor pool;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            http = server;
-            pool = executor;
-        }
-        if (http != null) {
-            http.stop(0);
-        }
-        if (pool != null) {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        http.close();
     }
 
     /** The most recent calls, oldest first, at most {@value #MAX_RECEIVED} (a snapshot). */

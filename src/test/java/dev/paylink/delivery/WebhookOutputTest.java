@@ -1,5 +1,6 @@
 package dev.paylink.delivery;
 
+import dev.paylink.support.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class WebhookOutputTest {
             + "\"data\":{\"description\":\"Miete März – 1.200,00 €\",\"note\":\"a\\\"b\\\\c\\n\",\"emoji\":\"\uD83D\uDE00\"}}";
 
     private WebhookCapture capture;
-    private WebhookTestClock clock;
+    private MutableClock clock;
     private WebhookOutput output;
     private final Logger logger = (Logger) LoggerFactory.getLogger(WebhookOutput.class);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -46,7 +47,7 @@ class WebhookOutputTest {
     @BeforeEach
     void start() throws IOException {
         capture = new WebhookCapture();
-        clock = new WebhookTestClock(START);
+        clock = new MutableClock(START);
         output = new WebhookOutput(SECRET, Duration.ofSeconds(2), Duration.ofSeconds(5), clock);
         levelBefore = logger.getLevel();
         logger.setLevel(Level.DEBUG);

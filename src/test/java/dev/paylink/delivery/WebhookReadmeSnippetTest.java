@@ -1,5 +1,6 @@
 package dev.paylink.delivery;
 
+import dev.paylink.support.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paylink.delivery.DeliveryResult.Delivered;
@@ -57,7 +58,7 @@ class WebhookReadmeSnippetTest {
 
     @Test
     void acceptsACallSignedByWebhookOutputAndRejectsTamperingWrongSecretAndAge() {
-        WebhookTestClock clock = new WebhookTestClock(START);
+        MutableClock clock = new MutableClock(START);
         WebhookOutput output = new WebhookOutput(SECRET, Duration.ofSeconds(2), Duration.ofSeconds(5), clock);
         String payload = "{\"id\":\"evt_doc\",\"type\":\"link.created\",\"createdAt\":\"2025-03-01T12:00:00Z\","
                 + "\"data\":{\"description\":\"Kaution € 3.000,00\"}}";

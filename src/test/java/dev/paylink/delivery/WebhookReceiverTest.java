@@ -1,5 +1,6 @@
 package dev.paylink.delivery;
 
+import dev.paylink.support.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,8 +33,8 @@ class WebhookReceiverTest {
     private static final String PAYLOAD = "{\"id\":\"evt_r1\",\"type\":\"payment.paid\",\"createdAt\":\"2025-03-01T12:00:00Z\","
             + "\"data\":{\"amount\":\"1200.00\",\"note\":\"Grüße\"}}";
 
-    private WebhookTestClock senderClock;
-    private WebhookTestClock receiverClock;
+    private MutableClock senderClock;
+    private MutableClock receiverClock;
     private WebhookReceiver receiver;
     private URI url;
     private WebhookOutput output;
@@ -43,8 +44,8 @@ class WebhookReceiverTest {
 
     @BeforeEach
     void start() {
-        senderClock = new WebhookTestClock(START);
-        receiverClock = new WebhookTestClock(START);
+        senderClock = new MutableClock(START);
+        receiverClock = new MutableClock(START);
         receiver = new WebhookReceiver(SECRET, receiverClock);
         levelBefore = logger.getLevel();
         logger.setLevel(Level.INFO);

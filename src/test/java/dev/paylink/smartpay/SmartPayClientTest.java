@@ -1,5 +1,6 @@
 package dev.paylink.smartpay;
 
+import dev.paylink.support.MutableClock;
 import static dev.paylink.smartpay.FakeSmartPay.Reply.json;
 import static dev.paylink.smartpay.FakeSmartPay.replies;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +49,7 @@ class SmartPayClientTest {
     static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
     private FakeSmartPay fake;
-    private final TestClock clock = new TestClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final RecordingSleeper sleeper = new RecordingSleeper();
     private final CountDownLatch release = new CountDownLatch(1);
 

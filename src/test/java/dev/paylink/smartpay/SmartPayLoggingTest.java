@@ -1,5 +1,6 @@
 package dev.paylink.smartpay;
 
+import dev.paylink.support.MutableClock;
 import static dev.paylink.smartpay.FakeSmartPay.Reply.json;
 import static dev.paylink.smartpay.FakeSmartPay.replies;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,11 +58,11 @@ class SmartPayLoggingTest {
         SmartPayClient oauth = new SmartPayClient(new SmartPaySettings(fake.url(), Auth.OAUTH2, null, null,
                 SmartPayClientTest.CLIENT_ID, SmartPayClientTest.CLIENT_SECRET, fake.tokenUrl(), SmartPayClientTest.ORIGIN,
                 SmartPayClientTest.USER_AGENT, Duration.ofSeconds(2), Duration.ofSeconds(5), 2, Duration.ofMillis(10), false),
-                new TestClock(Instant.parse("2025-01-01T00:00:00Z")), new RecordingSleeper());
+                new MutableClock(Instant.parse("2025-01-01T00:00:00Z")), new RecordingSleeper());
         SmartPayClient basic = new SmartPayClient(new SmartPaySettings(fake.url(), Auth.BASIC, SmartPayClientTest.MERCHANT_KEY,
                 SmartPayClientTest.AUTH_KEY, null, null, null, SmartPayClientTest.ORIGIN, SmartPayClientTest.USER_AGENT,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), 2, Duration.ofMillis(10), false),
-                new TestClock(Instant.parse("2025-01-01T00:00:00Z")), new RecordingSleeper());
+                new MutableClock(Instant.parse("2025-01-01T00:00:00Z")), new RecordingSleeper());
 
         oauth.lookup("PL-1");
         oauth.lookup("PL-2");
