@@ -22,8 +22,10 @@ import dev.paylink.flow.FileIntake;
 import dev.paylink.flow.FileReports;
 import dev.paylink.flow.IntakeGate;
 import dev.paylink.flow.SendQueue;
+import dev.paylink.flow.Watchdog;
 import dev.paylink.intake.IntakeSettings;
 import dev.paylink.ledger.Deliveries;
+import dev.paylink.ledger.H2Durability;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.sandbox.OnOfficeSimulator;
@@ -119,13 +121,16 @@ public class PaylinkConfiguration implements CamelConfiguration {
         }
 
         // Events next: intake reports and enrichment publish into them; receivers are served from a durable queue.
-        EventBus events = delivery(camel, s, dataSource, outbox, clock);
+        EventBus events = delivery(camel, s, dataSource, ledger.ledgerId(), outbox, clock);
 
         int batchSize = s.positiveInt("paylink.onoffice.batch-size");
         int concurrency = s.positiveInt("paylink.onoffice.concurrency");
         Duration progress = s.duration("paylink.intake.progress-interval");
-        IntakeGate gate = new IntakeGate(clock, s.duration("paylink.onoffice.pause-retry"), s.duration("paylink.intake.retry-backoff"));
+        IntakeGate gate = new IntakeGate(clock, s.duration("paylink.onoffice.pause-retry"), s.duration("paylink.onoffice.outage-retry"),
+                s.duration("paylink.intake.retry-backoff"));
         SmartmlClient client = new SmartmlClient(onOffice, credentials, clock);
+        Watchdog watchdog = new Watchdog(clock, s.duration("paylink.intake.stall-warning"), gate);
+        registry.bind("watchdog", watchdog);
 
         registry.bind("intakeGate", gate);
         // Fired before Camel waits for in-flight exchanges: the file in progress parks instead of running on.
@@ -140,9 +145,10 @@ public class PaylinkConfiguration implements CamelConfiguration {
                 gate.stop();
             }
         });
-        registry.bind("fileIntake", new FileIntake(ledger, intakeSettings(s), progress, clock));
-        registry.bind("sendQueue", new SendQueue(ledger, gate, batchSize, progress));
-        registry.bind("batchSender", new BatchSender(ledger, client, gate, credentials.maskedToken()));
+        BatchSender sender = new BatchSender(ledger, client, gate, watchdog, credentials.maskedToken());
+        registry.bind("fileIntake", new FileIntake(ledger, intakeSettings(s), progress, clock, watchdog));
+        registry.bind("sendQueue", new SendQueue(ledger, gate, sender, watchdog, batchSize, progress));
+        registry.bind("batchSender", sender);
         registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock));
         registry.bind("onofficeSenders", senders(camel, concurrency));
 
@@ -210,7 +216,8 @@ public class PaylinkConfiguration implements CamelConfiguration {
      * dead letters. Mail is on when {@code paylink.mail.host} is set, webhooks when {@code paylink.webhook.urls} is;
      * in sandbox mode both go to built-in receivers (an SMTP capture saving .eml files, a signature-checking endpoint).
      */
-    private static EventBus delivery(CamelContext camel, Settings s, HikariDataSource dataSource, Path outbox, Clock clock) throws Exception {
+    private static EventBus delivery(CamelContext camel, Settings s, HikariDataSource dataSource, String ledgerId, Path outbox, Clock clock)
+            throws Exception {
         boolean sandbox = s.bool("paylink.sandbox");
         Map<String, Output> outputs = new LinkedHashMap<>();
         Map<String, String> mailTo = new LinkedHashMap<>();
@@ -280,7 +287,8 @@ public class PaylinkConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("deliveries", queue);
         camel.getRegistry().bind("deadLetters", deadLetters);
         camel.getRegistry().bind("dispatcher", dispatcher);
-        EventBus bus = new EventBus(new EventLog(outbox.resolve("events")), queue, new DeliveryRouting(routes, mailTo, webhookUrls), active, clock);
+        EventBus bus = new EventBus(new EventLog(outbox.resolve("events")), queue, new DeliveryRouting(routes, mailTo, webhookUrls), active, clock,
+                ledgerId);
         camel.getRegistry().bind("eventBus", bus);
         LOG.info("events: outputs {}; mail {}; webhooks to {}", active, mail == null ? "off (paylink.mail.host not set)" : mail.host() + ":" + mail.port(),
                 webhookUrls.stream().map(u -> u.replaceAll("\\?.*", "")).toList());
@@ -315,13 +323,19 @@ public class PaylinkConfiguration implements CamelConfiguration {
         }
     }
 
-    /** A pool of exactly {@code concurrency} senders whose queue is as short, so the split reads ahead only that far. */
+    /**
+     * A pool of exactly {@code concurrency} senders, with an unbounded queue that never rejects. Camel's parallel split
+     * submits its own next iteration to this pool too (MulticastProcessor.schedule); with a short queue and CallerRuns,
+     * that iteration ran nested inside the sender that found the queue full, one level deeper per batch, until the stack
+     * overflowed (~480 batches at concurrency 1) and the file hung. The read-ahead stays small anyway: see SendQueue.
+     */
     private ExecutorService senders(CamelContext camel, int concurrency) {
         ThreadPoolProfile profile = new ThreadPoolProfile("onoffice-senders");
         profile.setPoolSize(concurrency);
         profile.setMaxPoolSize(concurrency);
-        profile.setMaxQueueSize(concurrency);
-        profile.setRejectedPolicy(org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy.CallerRuns);
+        // Integer.MAX_VALUE, not -1: Camel's DefaultThreadPoolFactory makes a queue of size <= 0 a SynchronousQueue.
+        profile.setMaxQueueSize(Integer.MAX_VALUE);
+        profile.setRejectedPolicy(org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy.Abort);
         return camel.getExecutorServiceManager().newThreadPool(this, "onoffice-sender", profile);
     }
 
@@ -356,7 +370,10 @@ public class PaylinkConfiguration implements CamelConfiguration {
     private static HikariDataSource dataSource(Settings s, Path data) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("ledger");
-        config.setJdbcUrl(s.optional("paylink.ledger.url").orElse("jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE"));
+        String url = s.optional("paylink.ledger.url")
+                .orElse("jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE" + H2Durability.URL_SETTINGS);
+        H2Durability.check(url);
+        config.setJdbcUrl(url);
         config.setUsername(s.optional("paylink.ledger.username").orElse(null));
         config.setPassword(s.optional("paylink.ledger.password").orElse(null));
         config.setMaximumPoolSize(s.positiveInt("paylink.ledger.pool-size"));

@@ -21,8 +21,18 @@ public class EventBus implements EventSink {
     private final DeliveryRouting routing;
     private final Set<String> activeOutputs;
     private final Clock clock;
+    private final String ledgerId;
 
     public EventBus(EventLog log, Deliveries queue, DeliveryRouting routing, Set<String> activeOutputs, Clock clock) {
+        this(log, queue, routing, activeOutputs, clock, null);
+    }
+
+    /**
+     * @param ledgerId the ledger's own id ({@code Ledger#ledgerId}): every event id is scoped by it, so a receiver that
+     *                 drops repeats by id never drops a new event after the ledger was reset or replaced
+     */
+    public EventBus(EventLog log, Deliveries queue, DeliveryRouting routing, Set<String> activeOutputs, Clock clock, String ledgerId) {
+        this.ledgerId = ledgerId;
         this.log = log;
         this.queue = queue;
         this.routing = routing;
@@ -34,7 +44,8 @@ public class EventBus implements EventSink {
     public void publishAll(List<? extends Event<?>> events) {
         List<Event<?>> logged = new ArrayList<>();
         List<Deliveries.Request> requests = new ArrayList<>();
-        for (Event<?> event : events) {
+        for (Event<?> published : events) {
+            Event<?> event = ledgerId == null ? published : published.scopedTo(ledgerId);
             List<String> outputs = routing.outputs(event.type());
             if (outputs.contains("file")) {
                 logged.add(event);

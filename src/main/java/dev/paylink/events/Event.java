@@ -24,4 +24,13 @@ public record Event<T>(String id, String type, Instant createdAt, T data) {
         String id = UUID.nameUUIDFromBytes((type + "|" + identity).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         return new Event<>(id, type, clock.instant(), data);
     }
+
+    /**
+     * The same event with its id derived from {@code scope} and its own id: still stable for a re-emit, but distinct
+     * for another scope (another ledger).
+     */
+    public Event<T> scopedTo(String scope) {
+        String scoped = UUID.nameUUIDFromBytes((scope + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return new Event<>(scoped, type, createdAt, data);
+    }
 }

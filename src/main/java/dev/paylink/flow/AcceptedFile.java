@@ -15,4 +15,9 @@ public record AcceptedFile(Path path, FileRun run, FileFacts facts, List<String>
     public String name() {
         return run.fileName();
     }
+
+    /** The very same file (name and content) already went through a completed run: nothing of it is read or sent. */
+    public boolean finishedBefore() {
+        return run.completed();
+    }
 }

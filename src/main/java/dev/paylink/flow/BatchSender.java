@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one batch: its entries become SENDING (committed) before the request leaves, and every answer is
- * recorded. An answer that says "not executed, fix something first" pauses all sending.
+ * Sends one batch: its entries become SENDING (committed, and on disk) before the request leaves, and every answer is
+ * recorded. An answer that says "not executed, fix something first" pauses all sending, and so does an answer that
+ * says the API is failing (5xx, timeout, broken answer): an outage costs one round of batches, not a file.
  */
 public class BatchSender {
 
@@ -22,29 +23,63 @@ public class BatchSender {
     private final Ledger ledger;
     private final SmartmlClient client;
     private final IntakeGate gate;
+    private final Watchdog watchdog;
     private final String maskedToken;
 
-    public BatchSender(Ledger ledger, SmartmlClient client, IntakeGate gate, String maskedToken) {
+    public BatchSender(Ledger ledger, SmartmlClient client, IntakeGate gate, Watchdog watchdog, String maskedToken) {
         this.ledger = ledger;
         this.client = client;
         this.gate = gate;
+        this.watchdog = watchdog;
         this.maskedToken = maskedToken;
     }
 
+    /** A batch handed out by {@link SendQueue}. */
+    public void sendBatch(Batch batch) {
+        send(batch.entries());
+        watchdog.progress(batch.fileName(), "sending, a batch answered");
+    }
+
+    /**
+     * Sends entries in one request. Any failure of our own (a bug, an {@link Error} such as a stack overflow) is logged
+     * and thrown as {@link BatchFailedException}, never swallowed, and leaves the entries in a defined state: RECEIVED if
+     * nothing left, UNCERTAIN if the request may have left (or SENDING, turned UNCERTAIN when the file is resumed, if
+     * even that cannot be recorded).
+     */
     public void send(List<LedgerEntry> batch) {
         if (gate.paused()) {
             // Handed out before the pause began: its entries stay RECEIVED and go with the file's next run.
             return;
         }
-        List<LedgerEntry> mine = ledger.markSending(batch);
+        List<LedgerEntry> mine;
+        try {
+            mine = ledger.markSending(batch);
+        } catch (Throwable t) {
+            throw failed("could not mark the batch SENDING; nothing was sent", batch, t);
+        }
         if (mine.isEmpty()) {
             return;
         }
-        List<ActionOutcome> outcomes = client.send(mine.stream().map(e -> new SmartmlAction(e.key(), e.request())).toList());
-        ledger.recordOutcomes(outcomes);
+        SmartmlClient.BatchResult result;
+        try {
+            result = client.sendBatch(mine.stream().map(e -> new SmartmlAction(e.key(), e.request())).toList());
+        } catch (Throwable t) {
+            markUncertain(mine, t);
+            throw failed("sending failed inside paylink-routes; the request may have left, its rows are UNCERTAIN", mine, t);
+        }
+        try {
+            ledger.recordOutcomes(result.outcomes());
+        } catch (Throwable t) {
+            throw failed("onOffice answered but the answer could not be recorded; the rows stay SENDING and become UNCERTAIN "
+                    + "when the file is resumed", mine, t);
+        }
+        report(mine, result);
+    }
+
+    private void report(List<LedgerEntry> mine, SmartmlClient.BatchResult result) {
         Map<String, Long> lines = new HashMap<>();
         mine.forEach(e -> lines.put(e.key(), e.line()));
-        for (ActionOutcome o : outcomes) {
+        for (ActionOutcome o : result.outcomes()) {
             if (o instanceof ActionOutcome.Uncertain u) {
                 LOG.warn("line {} (key {}): UNCERTAIN, {}; not re-sent, a person must resolve it", lines.get(u.identifier()), u.identifier(), u.message());
             } else if (o instanceof ActionOutcome.Rejected r) {
@@ -53,6 +88,25 @@ public class BatchSender {
                 pause(h);
             }
         }
+        if (result.apiFailure() != null) {
+            gate.pauseForOutage("onOffice is failing (" + result.apiFailure() + ")");
+        }
+    }
+
+    private void markUncertain(List<LedgerEntry> entries, Throwable cause) {
+        try {
+            ledger.recordOutcomes(entries.stream()
+                    .<ActionOutcome>map(e -> new ActionOutcome.Uncertain(e.key(), null, "the sender failed (" + cause + "); the link may exist"))
+                    .toList());
+        } catch (Throwable t) {
+            cause.addSuppressed(t);
+        }
+    }
+
+    private static BatchFailedException failed(String what, List<LedgerEntry> entries, Throwable cause) {
+        // Logged once, with its stack trace, by the intake route's error handler (routes/errors.camel.yaml).
+        String first = entries.isEmpty() ? "" : " (lines " + entries.get(0).line() + "-" + entries.get(entries.size() - 1).line() + ")";
+        return new BatchFailedException("batch of " + entries.size() + " rows" + first + ": " + what + ": " + cause, cause);
     }
 
     private void pause(ActionOutcome.Held h) {
@@ -64,8 +118,14 @@ public class BatchSender {
                     "This machine's clock is more than 120 s off: correct it (NTP).");
             case ENVELOPE -> gate.pause("onOffice says the request is malformed" + code + ": " + h.message(),
                     "This is a bug in paylink-routes: report it with this log.");
-            case UNREACHABLE -> gate.pause("onOffice cannot be reached: " + h.message(),
-                    "Check the network and paylink.onoffice.url.");
+            case UNREACHABLE -> gate.pauseForOutage("onOffice cannot be reached: " + h.message());
+        }
+    }
+
+    /** A batch failed inside paylink-routes; the file fails, stays in the inbox and is resumed later. */
+    public static final class BatchFailedException extends RuntimeException {
+        BatchFailedException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

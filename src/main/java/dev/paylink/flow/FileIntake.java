@@ -40,8 +40,10 @@ public class FileIntake {
     private final RowValidator validator;
     private final Duration progressInterval;
     private final Clock clock;
+    private final Watchdog watchdog;
 
-    public FileIntake(Ledger ledger, IntakeSettings settings, Duration progressInterval, Clock clock) {
+    public FileIntake(Ledger ledger, IntakeSettings settings, Duration progressInterval, Clock clock, Watchdog watchdog) {
+        this.watchdog = watchdog;
         this.ledger = ledger;
         this.settings = settings;
         this.validator = new RowValidator(settings);
@@ -53,8 +55,13 @@ public class FileIntake {
         Path path = file.toPath();
         String name = path.getFileName().toString();
         Instant started = clock.instant();
+        watchdog.progress(name, "picked up");
         FileFacts facts = FileSniffer.sniff(path, settings);
         FileRun run = ledger.beginRun(name, facts.sha256());
+        if (run.completed()) {
+            // Killed between "done" and the move, or dropped again unchanged: its run is finished, nothing is read.
+            return new AcceptedFile(path, run, facts, List.of(), started);
+        }
         if (run.accepted()) {
             LOG.info("{}: resuming an unfinished run (every row already accepted); sending what is left", name);
             return new AcceptedFile(path, run, facts, ledger.unknownColumns(run), started);
@@ -101,6 +108,7 @@ public class FileIntake {
                     duplicates += r.duplicates();
                     accepted.clear();
                     invalid.clear();
+                    watchdog.progress(name, "reading, " + rows + " rows read");
                 }
                 progress.update(rows, 0);
             }

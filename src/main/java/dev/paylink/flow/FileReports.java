@@ -36,6 +36,7 @@ public class FileReports {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileReports.class);
     private static final int PAGE = 1000;
+    private static final String RESULTS = ".results.csv";
     /** Every status a result line can have, in the order the summary lists them. */
     public static final List<String> STATUSES = List.of("CREATED", "REJECTED", "UNCERTAIN", "DUPLICATE", "INVALID", "TRACKED");
 
@@ -58,21 +59,26 @@ public class FileReports {
         this.clock = clock;
     }
 
-    /** Writes the reports of a file whose rows all have their outcome; returns the absolute path to archive it at. */
+    /**
+     * Writes the reports of a file whose rows all have their outcome; returns the absolute path to archive it at.
+     * Order matters for a kill at any instant: reports, then events, then the run is COMPLETED in the ledger (with its
+     * archive path), and only then does Camel move the file. Killed before COMPLETED, the resumed run writes the same
+     * reports under the same name again; killed after, the file is archived without being read again.
+     */
     public String complete(AcceptedFile file) throws IOException {
         long waiting = ledger.unfinished(file.run());
         if (waiting > 0) {
             throw new SendingPausedException(file.name() + ": " + waiting + " rows wait to be sent (sending is paused or the app is stopping); "
                     + "the file stays in the inbox and resumes");
         }
-        String base = reportBase(file.name());
+        String base = file.run().reportBase() != null ? file.run().reportBase() : freeReportBase(file.name());
         ledger.setReportBase(file.run(), base);
         Files.createDirectories(outbox);
-        Path results = outbox.resolve(base + ".results.csv");
+        Path results = outbox.resolve(base + RESULTS);
         Map<String, Long> counts = new LinkedHashMap<>();
         STATUSES.forEach(s -> counts.put(s, 0L));
         long rows = 0;
-        Path tmp = outbox.resolve("." + base + ".results.csv.tmp");
+        Path tmp = outbox.resolve("." + base + RESULTS + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResultsCsv csv = new ResultsCsv(w)) {
             long after = 0;
             for (List<ResultLine> page = ledger.results(file.run(), after, PAGE); !page.isEmpty(); page = ledger.results(file.run(), after, PAGE)) {
@@ -90,17 +96,32 @@ public class FileReports {
         Files.move(tmp, results, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Path target = FolderTargets.free(archive, file.name());
         var facts = file.facts();
-        FileSummary summary = new FileSummary(file.name(), "COMPLETED", facts.sha256(), facts.format().name(), facts.charset().name(),
+        FileSummary summary = new FileSummary(file.name(), file.run().id(), "COMPLETED", facts.sha256(), facts.format().name(), facts.charset().name(),
                 facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), rows, counts, file.unknownColumns(), null, null,
                 results.getFileName().toString(), relative(target), file.startedAt().toString(), clock.instant().toString());
         writeSummary(base, summary);
         events.publish(Event.stable(EventTypes.FILE_COMPLETED, "run " + file.run().id(), summary, clock));
-        ledger.complete(file.run());
+        ledger.complete(file.run(), target.toAbsolutePath().toString());
         gate.succeeded(file.name());
         LOG.info("{}: done, {} rows: {}; results in {}", file.name(), rows, counts, results);
         return target.toAbsolutePath().toString();
     }
 
+    /**
+     * The very same file (name and content) already went through a completed run: it is archived without being read
+     * again, and that run's reports stay as they are. This is a kill between "done" and the move, or the same drop again.
+     */
+    public String archiveFinished(AcceptedFile file) throws IOException {
+        Path remembered = file.run().movedTo() == null ? null : Path.of(file.run().movedTo());
+        boolean stillFree = remembered != null && !Files.exists(remembered)
+                && archive.toAbsolutePath().normalize().equals(remembered.toAbsolutePath().normalize().getParent());
+        Path target = stillFree ? remembered : FolderTargets.free(archive, file.name()).toAbsolutePath();
+        gate.succeeded(file.name());
+        LOG.info("{}: this very file (same name and content) was already processed, run {}; archived as {} without reading it again. "
+                + "Its reports: {}", file.name(), file.run().id(), target.getFileName(),
+                file.run().reportBase() == null ? "none" : outbox.resolve(file.run().reportBase() + RESULTS));
+        return target.toString();
+    }
     /**
      * The file cannot be read: writes {@code error/x.error.txt} saying why and where, and a FAILED summary;
      * returns the absolute path in the error folder to move the file to. Nothing of it was sent.
@@ -119,7 +140,7 @@ public class FileReports {
         Files.writeString(target.resolveSibling(target.getFileName() + ".error.txt"), report, StandardCharsets.UTF_8);
         FileSummary summary = new FileSummary(name, "FAILED", null, null, null, null, 0, null, null,
                 reason, line > 0 ? line : null, null, relative(target), null, now.toString());
-        writeSummary(reportBase(name), summary);
+        writeSummary(freeReportBase(name), summary);
         events.publish(Event.stable(EventTypes.FILE_FAILED, name + "|" + now, summary, clock));
         gate.succeeded(name);
         LOG.error("{}: refused{}: {}; moved to {}", name, line > 0 ? " at line " + line : "", reason, target);
@@ -127,21 +148,22 @@ public class FileReports {
     }
 
     /**
-     * Reports are named after the file without its extension ({@code x.csv} → {@code x.results.csv}), unless that
-     * name already holds the reports of another input file ({@code x.json} after {@code x.csv}): then the whole file
-     * name is used ({@code x.json.results.csv}), so one file's reports never overwrite another's.
+     * Reports are named after the file without its extension ({@code x.csv} → {@code x.results.csv}). A name that already
+     * holds reports (of an earlier run of the same name, or of {@code x.json} after {@code x.csv}) is never reused:
+     * the next free one is taken ({@code x.2.results.csv}, {@code x.3...}), and each summary says its file and run.
      */
-    private String reportBase(String fileName) {
+    private String freeReportBase(String fileName) {
         String base = FolderTargets.baseName(fileName);
-        Path summary = outbox.resolve(base + ".summary.json");
-        if (!Files.exists(summary)) {
-            return base;
+        String candidate = base;
+        for (int n = 2; taken(candidate); n++) {
+            candidate = base + "." + n;
         }
-        try {
-            return fileName.equals(json.readTree(summary.toFile()).path("file").asText()) ? base : fileName;
-        } catch (IOException e) {
-            return fileName;
-        }
+        return candidate;
+    }
+
+    private boolean taken(String base) {
+        return Files.exists(outbox.resolve(base + RESULTS)) || Files.exists(outbox.resolve(base + ".summary.json"))
+                || Files.exists(outbox.resolve(base + ".payments.csv"));
     }
 
     /** The link.* event of one result line: CREATED, REJECTED, UNCERTAIN and DUPLICATE rows have one. */

@@ -11,10 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides which inbox files the intake route may pick up now. While sending is paused (credentials, clock,
- * onOffice unreachable) no file is picked up, so files wait in the inbox untouched; when the pause has lasted
- * {@code retryAfter}, one pick-up is let through as a probe. A file whose processing failed for another reason
- * (ledger down, a bug) waits with a growing back-off instead of being retried in a tight loop.
+ * Decides which inbox files the intake route may pick up now. While sending is paused no file is picked up, so files
+ * wait in the inbox untouched; when the pause has lasted its time, one pick-up is let through as a probe, whose first
+ * request carries a single row ({@link SendQueue}). Two kinds of pause:
+ * <ul>
+ * <li>a person must act (credentials, clock, a malformed envelope): tried again after {@code retryAfter};</li>
+ * <li>an outage (onOffice unreachable, or failing: 5xx, timeouts, broken answers): tried again after
+ * {@code outageRetry}, twice as long after each failed probe, up to {@code retryAfter}.</li>
+ * </ul>
+ * A file whose processing failed for another reason (ledger down, a bug) waits with a growing back-off instead of
+ * being retried in a tight loop.
  */
 public class IntakeGate implements GenericFileFilter<Object> {
 
@@ -23,21 +29,30 @@ public class IntakeGate implements GenericFileFilter<Object> {
 
     private final Clock clock;
     private final Duration retryAfter;
+    private final Duration outageRetry;
     private final Duration fileBackoff;
     private final Map<String, Backoff> failedFiles = new ConcurrentHashMap<>();
     private volatile Pause pause;
     private volatile boolean stopping;
 
-    /** While {@code probing}, one file has been let through to find out whether the cause is gone. */
-    private record Pause(String reason, Instant until, boolean probing) {
+    /**
+     * While {@code probing}, one file has been let through to find out whether the cause is gone; {@code wait} is how
+     * long this pause lasts ({@code pauseLength}), so a failed probe of an outage waits twice as long.
+     */
+    private record Pause(String reason, Instant until, boolean probing, Duration pauseLength, boolean outage) {
     }
 
     private record Backoff(Instant until, Duration last) {
     }
 
     public IntakeGate(Clock clock, Duration retryAfter, Duration fileBackoff) {
+        this(clock, retryAfter, retryAfter, fileBackoff);
+    }
+
+    public IntakeGate(Clock clock, Duration retryAfter, Duration outageRetry, Duration fileBackoff) {
         this.clock = clock;
         this.retryAfter = retryAfter;
+        this.outageRetry = min(outageRetry, retryAfter);
         this.fileBackoff = fileBackoff;
     }
 
@@ -55,20 +70,51 @@ public class IntakeGate implements GenericFileFilter<Object> {
                 return false;
             }
             // Let one pick-up through as a probe; if it fails the same way, the pause starts again.
-            pause = new Pause(p.reason(), now.plus(retryAfter), true);
-            LOG.info("Sending was paused ({}); trying {} again now", p.reason(), fileName);
+            pause = new Pause(p.reason(), now.plus(p.pauseLength()), true, p.pauseLength(), p.outage());
+            LOG.info("Sending was paused ({}); trying {} again now, with one row first", p.reason(), fileName);
         }
         Backoff b = failedFiles.get(fileName);
         return b == null || !now.isBefore(b.until());
     }
 
-    /** Pauses every pick-up; logs once per pause what a person must fix. */
+    /** Pauses every pick-up until a person has fixed {@code whatToFix}; logs once per pause what that is. */
     public void pause(String reason, String whatToFix) {
         Pause before = pause;
-        pause = new Pause(reason, clock.instant().plus(retryAfter), false);
+        pause = new Pause(reason, clock.instant().plus(retryAfter), false, retryAfter, false);
         if (before == null || !before.reason().equals(reason)) {
             LOG.error("SENDING PAUSED: {}. {} Files stay in the inbox and nothing is lost; the next try is in {}.",
-                    reason, whatToFix, retryAfter);
+                    reason, whatToFix, Durations.spoken(retryAfter));
+        }
+    }
+
+    /**
+     * onOffice is unreachable or failing: pauses every pick-up, so that no new batch of any file leaves. The probe after
+     * the pause risks one row; each failed probe doubles the wait, up to {@code retryAfter}. One ERROR line per outage.
+     */
+    public void pauseForOutage(String reason) {
+        Pause before = pause;
+        Duration wait = before != null && before.outage() && before.probing() ? min(before.pauseLength().multipliedBy(2), retryAfter)
+                : before != null && before.outage() ? before.pauseLength() : outageRetry;
+        pause = new Pause(reason, clock.instant().plus(wait), false, wait, true);
+        if (before == null) {
+            LOG.error("SENDING PAUSED: {}. No new batch is sent to onOffice; files stay in the inbox and nothing is lost. "
+                    + "One row is tried in {}, and sending resumes once onOffice answers it.", reason, Durations.spoken(wait));
+        } else if (before.probing()) {
+            LOG.warn("Sending stays paused: the probe failed ({}); the next try is in {}", reason, Durations.spoken(wait));
+        }
+    }
+
+    /** True while a probe is under way: the file let through sends one row before anything else. */
+    public boolean probing() {
+        Pause p = pause;
+        return p != null && p.probing();
+    }
+
+    /** The probe was answered: sending resumes for every file. */
+    public void resumed(String why) {
+        if (pause != null) {
+            pause = null;
+            LOG.info("Sending resumed: {}", why);
         }
     }
 

@@ -11,7 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Phase 2 of a file: hands out its RECEIVED ledger entries in line order, one batch at a time, read from the
- * ledger page by page so memory does not grow with the file. Stops handing out as soon as sending pauses.
+ * ledger page by page so memory does not grow with the file. Stops handing out as soon as sending pauses. After a
+ * pause, the first request of the file let through carries one row only: the probe, which risks at most that row.
+ *
+ * <p>How far ahead this is read: Camel's parallel split (MulticastProcessor, 4.18) runs each step of this iterator as a
+ * task on the senders' pool, queued behind the batches it handed out, one task per file at a time; so the iterator
+ * runs again only when a sender is free, and the read-ahead stays at about one batch per sender without any limit here.
  */
 public class SendQueue {
 
@@ -19,60 +24,80 @@ public class SendQueue {
 
     private final Ledger ledger;
     private final IntakeGate gate;
+    private final BatchSender sender;
+    private final Watchdog watchdog;
     private final int batchSize;
     private final Duration progressInterval;
 
-    public SendQueue(Ledger ledger, IntakeGate gate, int batchSize, Duration progressInterval) {
+    public SendQueue(Ledger ledger, IntakeGate gate, BatchSender sender, Watchdog watchdog, int batchSize, Duration progressInterval) {
         this.ledger = ledger;
         this.gate = gate;
+        this.sender = sender;
+        this.watchdog = watchdog;
         this.batchSize = batchSize;
         this.progressInterval = progressInterval;
     }
 
-    public Iterator<List<LedgerEntry>> batches(AcceptedFile file) {
+    public Iterator<Batch> batches(AcceptedFile file) {
         if (file.run().resumed()) {
             int interrupted = ledger.markInterrupted(file.run());
             if (interrupted > 0) {
                 LOG.warn("{}: {} rows were being sent when the last run stopped; they are UNCERTAIN and wait for a person", file.name(), interrupted);
             }
         }
+        if (gate.probing()) {
+            probe(file);
+        }
         long total = ledger.unfinished(file.run());
         ProgressLog progress = new ProgressLog(LOG, file.name() + ": sent", progressInterval);
         return new Iterator<>() {
             private long afterLine;
             private long handedOut;
-            private List<LedgerEntry> next;
+            private Batch next;
             private boolean done = total == 0;
 
             @Override
             public boolean hasNext() {
                 if (next == null && !done) {
-                    if (gate.paused()) {
+                    List<LedgerEntry> page = gate.paused() ? List.of() : ledger.nextToSend(file.run(), afterLine, batchSize);
+                    if (page.isEmpty()) {
                         done = true;
                     } else {
-                        List<LedgerEntry> page = ledger.nextToSend(file.run(), afterLine, batchSize);
-                        if (page.isEmpty()) {
-                            done = true;
-                        } else {
-                            next = page;
-                            afterLine = page.get(page.size() - 1).line();
-                        }
+                        next = new Batch(file.name(), page);
+                        afterLine = page.get(page.size() - 1).line();
                     }
                 }
                 return next != null;
             }
 
             @Override
-            public List<LedgerEntry> next() {
+            public Batch next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                List<LedgerEntry> batch = next;
+                Batch batch = next;
                 next = null;
-                handedOut += batch.size();
+                handedOut += batch.entries().size();
                 progress.update(handedOut, total);
+                watchdog.progress(file.name(), "sending, " + handedOut + " of " + total + " rows handed out");
                 return batch;
             }
         };
+    }
+
+    /**
+     * Sending was paused and this file is the probe: one row goes alone. Answered (created, rejected, or an error code
+     * of onOffice's own), sending resumes for every file; failing again, the pause starts again and nothing else leaves.
+     */
+    private void probe(AcceptedFile file) {
+        List<LedgerEntry> first = ledger.nextToSend(file.run(), 0, 1);
+        if (first.isEmpty()) {
+            return;
+        }
+        LOG.info("{}: sending line {} alone first, to see whether onOffice answers again", file.name(), first.get(0).line());
+        sender.send(first);
+        if (!gate.paused()) {
+            gate.resumed("onOffice answered the probe (" + file.name() + " line " + first.get(0).line() + ")");
+        }
     }
 }

@@ -42,10 +42,16 @@ public class Ledger {
 
     private final Jdbc jdbc;
     private final Clock clock;
+    /** An embedded H2 file ledger: a SENDING mark is forced to disk before the request leaves (see {@link H2Durability}). */
+    private final boolean h2File;
 
     public Ledger(DataSource dataSource, Clock clock) {
         this.jdbc = new Jdbc(dataSource);
         this.clock = clock;
+        this.h2File = jdbc.inTransaction(c -> H2Durability.isH2File(c.getMetaData().getURL()));
+        if (h2File) {
+            syncToDisk(); // fails at start, not at the first batch, if the H2 user may not checkpoint
+        }
     }
 
     /** Brings the schema up to date (Flyway); safe to call on every start and from several instances. */
@@ -55,16 +61,58 @@ public class Ledger {
 
     // ---------------------------------------------------------------- file runs
 
-    /** Starts a run for a picked-up file, or resumes the unfinished run of the same name and content. */
+    /**
+     * This ledger's id, made once at its first start and kept in the database: event ids are derived from it, so a
+     * ledger that is reset or replaced never repeats an event id of another. Several instances on one database share it.
+     */
+    public String ledgerId() {
+        try {
+            return jdbc.inTransactionChecked(this::ledgerIdIn);
+        } catch (SQLException e) {
+            if (!Jdbc.isUniqueViolation(e)) {
+                throw new LedgerException("could not read the ledger id: " + e.getMessage(), e);
+            }
+            // Another instance made it at the same moment: theirs is the one.
+            return inTransaction(Ledger::existingLedgerId);
+        }
+    }
+
+    private String ledgerIdIn(Connection c) throws SQLException {
+        String id = existingLedgerId(c);
+        if (id != null) {
+            return id;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_info (singleton, ledger_id, created_at) VALUES (1, ?, ?)")) {
+            ps.setString(1, java.util.UUID.randomUUID().toString());
+            ps.setObject(2, now());
+            ps.executeUpdate();
+        }
+        return existingLedgerId(c);
+    }
+
+    private static String existingLedgerId(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ledger_id FROM ledger_info WHERE singleton = 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+
+    /**
+     * Starts a run for a picked-up file, resumes the unfinished run of the same name and content, or finds that such a
+     * run already finished ({@link FileRun#completed()}): then the file must be archived, not read again.
+     */
     public FileRun beginRun(String fileName, String sha256) {
         return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, accepted FROM intake_file WHERE file_name = ? AND sha256 = ? AND status = 'PROCESSING' ORDER BY id DESC")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, accepted, report_base, moved_to FROM intake_file "
+                    + "WHERE file_name = ? AND sha256 = ? AND status IN ('PROCESSING', 'COMPLETED') ORDER BY id DESC")) {
                 ps.setString(1, fileName);
                 ps.setString(2, sha256);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return new FileRun(rs.getLong(1), fileName, sha256, true, rs.getBoolean(2));
+                        boolean completed = rs.getString(2).equals("COMPLETED");
+                        return new FileRun(rs.getLong(1), fileName, sha256, !completed, rs.getBoolean(3), completed, rs.getString(4),
+                                rs.getString(5));
                     }
                 }
             }
@@ -94,8 +142,10 @@ public class Ledger {
                 rowsRead, Jdbc.truncate(String.join(",", unknownColumns), 4000), run.id()));
     }
 
-    public void complete(FileRun run) {
-        finish(run, "COMPLETED", null);
+    /** The run is finished and its reports are written; its input goes to {@code movedTo} (remembered for a restart). */
+    public void complete(FileRun run, String movedTo) {
+        inTransaction(c -> Jdbc.update(c, "UPDATE intake_file SET status = 'COMPLETED', finished_at = ?, moved_to = ? WHERE id = ?",
+                now(), Jdbc.truncate(movedTo, 2000), run.id()));
     }
 
     /**
@@ -323,8 +373,8 @@ public class Ledger {
      * caller now owns: one taken meanwhile by someone else is left out, so it cannot be sent twice.
      */
     public List<LedgerEntry> markSending(List<LedgerEntry> entries) {
-        return inTransaction(c -> {
-            List<LedgerEntry> mine = new ArrayList<>(entries.size());
+        List<LedgerEntry> mine = inTransaction(c -> {
+            List<LedgerEntry> owned = new ArrayList<>(entries.size());
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE ledger_entry SET state = 'SENDING', send_attempts = send_attempts + 1, updated_at = ? WHERE entry_key = ? AND state = 'RECEIVED'")) {
                 OffsetDateTime now = now();
@@ -332,11 +382,28 @@ public class Ledger {
                     ps.setObject(1, now);
                     ps.setString(2, e.key());
                     if (ps.executeUpdate() == 1) {
-                        mine.add(e);
+                        owned.add(e);
                     }
                 }
             }
-            return mine;
+            return owned;
+        });
+        if (h2File && !mine.isEmpty()) {
+            syncToDisk();
+        }
+        return mine;
+    }
+
+    /**
+     * Forces everything committed to the disk (H2: {@code CHECKPOINT SYNC}, an fsync). PostgreSQL needs none: its commit
+     * returns once the WAL is flushed ({@code synchronous_commit=on}, the default).
+     */
+    private void syncToDisk() {
+        inTransaction(c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT SYNC");
+            }
+            return null;
         });
     }
 

@@ -96,7 +96,23 @@ public final class SmartmlClient {
      * @throws IllegalArgumentException for an empty list, a null action, a blank or repeated identifier (nothing is sent)
      */
     public List<ActionOutcome> send(List<SmartmlAction> actions) {
+        return sendBatch(actions).outcomes();
+    }
+
+    /**
+     * What one POST came to: an outcome per action, and whether the answer says the API itself is failing.
+     *
+     * @param apiFailure why the API looks broken (HTTP 5xx, a timeout or reset after the request left, an empty, non-JSON
+     *                   or short answer), or null when it answered as documented (rejections and unknown per-action codes
+     *                   included). The sender pauses on it, so that an outage costs one round of batches, not a file.
+     */
+    public record BatchResult(List<ActionOutcome> outcomes, String apiFailure) {
+    }
+
+    /** As {@link #send(List)}, with the verdict on the API as a whole. */
+    public BatchResult sendBatch(List<SmartmlAction> actions) {
         List<SmartmlAction> batch = validate(actions);
+        String apiFailure = null;
         long started = System.nanoTime();
         int attempts = settings.connectAttempts();
         List<ActionOutcome> outcomes = null;
@@ -128,12 +144,29 @@ public final class SmartmlClient {
                 }
             } else if (exchange instanceof MayHaveLeft mayHaveLeft) {
                 outcomes = allUncertain(batch, mayHaveLeft.message());
+                apiFailure = mayHaveLeft.apiFailing() ? mayHaveLeft.message() : null;
             } else {
-                outcomes = interpret(batch, (Answer) exchange);
+                Answer answer = (Answer) exchange;
+                outcomes = interpret(batch, answer);
+                apiFailure = apiFailure(answer, outcomes);
             }
         }
         log(batch, outcomes, attempt, Duration.ofNanos(System.nanoTime() - started));
-        return outcomes;
+        return new BatchResult(outcomes, apiFailure);
+    }
+
+    /**
+     * An answer says the API is failing when its status is 5xx, or when an action's outcome is unknown for want of a
+     * readable answer (no error code: empty, non-JSON or short body, a result without a URL). An unknown error code
+     * onOffice gave for one action is its answer, not a failure of the API.
+     */
+    private static String apiFailure(Answer answer, List<ActionOutcome> outcomes) {
+        for (ActionOutcome o : outcomes) {
+            if (o instanceof Uncertain u && u.errorCode() == null) {
+                return u.message();
+            }
+        }
+        return answer.status() >= 500 ? "HTTP " + answer.status() : null;
     }
 
     /** One POST. Never throws for transport trouble: says whether the request certainly never left, or what came back. */
@@ -155,13 +188,13 @@ public final class SmartmlClient {
         } catch (TimeoutException e) {
             future.cancel(true);
             return new MayHaveLeft("no complete answer within " + format(hardDeadline)
-                    + " (answer started but did not finish); the link may exist");
+                    + " (answer started but did not finish); the link may exist", true);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            return new MayHaveLeft("interrupted while waiting for the answer; the link may exist");
+            return new MayHaveLeft("interrupted while waiting for the answer; the link may exist", false);
         } catch (CancellationException e) {
-            return new MayHaveLeft("the exchange was cancelled; the link may exist");
+            return new MayHaveLeft("the exchange was cancelled; the link may exist", false);
         }
     }
 
@@ -174,14 +207,14 @@ public final class SmartmlClient {
             }
             if (t instanceof HttpTimeoutException) {
                 return new MayHaveLeft("no answer within " + format(settings.requestTimeout())
-                        + " (read timeout); the link may exist");
+                        + " (read timeout); the link may exist", true);
             }
             if (t instanceof ConnectException || t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 return new NeverLeft(t);
             }
         }
         return new MayHaveLeft("the exchange failed after connecting (" + describe(thrown)
-                + "); the request may have reached onOffice, the link may exist");
+                + "); the request may have reached onOffice, the link may exist", true);
     }
 
     private List<ActionOutcome> interpret(List<SmartmlAction> batch, Answer answer) {
@@ -357,8 +390,8 @@ public final class SmartmlClient {
     private record NeverLeft(Throwable cause) implements Exchange {
     }
 
-    /** Failed after the request may have been sent. */
-    private record MayHaveLeft(String message) implements Exchange {
+    /** Failed after the request may have been sent; {@code apiFailing} unless we cut it short ourselves (interrupt, cancel). */
+    private record MayHaveLeft(String message, boolean apiFailing) implements Exchange {
     }
 
     /** An HTTP answer, any status. */

@@ -78,7 +78,9 @@ class DeliveryFlowTest {
             return List.of();
         }
         try (var files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().contains("-" + output + "-")).toList();
+            // Not the ".x.json.tmp" a dead letter is written under before its rename: it may be half written.
+            return files.map(Path::getFileName).map(Path::toString).filter(n -> !n.startsWith(".") && n.endsWith(".json")
+                    && n.contains("-" + output + "-")).map(folder::resolve).toList();
         }
     }
 

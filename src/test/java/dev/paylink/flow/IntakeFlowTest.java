@@ -123,10 +123,12 @@ class IntakeFlowTest {
         assertThat(app.inbox().resolve("broken.csv")).doesNotExist();
         assertThat(onOffice.requestCount()).isZero();
 
-        // Corrected and dropped again, its rows are new, not duplicates of the refused file.
+        // Corrected and dropped again, its rows are new, not duplicates of the refused file; its reports go beside the
+        // refused file's, which stays as it was.
         drop(app.inbox(), "broken.csv", "transactionid,priceNet,description\n1100135697,10.00,ok\n");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(app.archive().resolve("broken.csv")));
-        assertThat(awaitSummary(app.outbox(), "broken").at("/counts/CREATED").asInt()).isEqualTo(1);
+        assertThat(awaitSummary(app.outbox(), "broken.2").at("/counts/CREATED").asInt()).isEqualTo(1);
+        assertThat(awaitSummary(app.outbox(), "broken").get("status").asText()).isEqualTo("FAILED");
     }
 
     @Test

@@ -90,7 +90,8 @@ class PausedSendingTest {
             JsonNode summary = awaitSummary(app.outbox(), "orders");
             assertThat(summary.at("/counts/CREATED").asInt()).isEqualTo(3);
             assertThat(onOffice.executionsByIdentifier().values()).hasSize(3).containsOnly(1);
-            assertThat(app.archive().resolve("orders.csv")).exists();
+            // The summary is written before the run is COMPLETED and the file moved: wait for the move.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(app.archive().resolve("orders.csv")));
         }
     }
 

@@ -67,7 +67,7 @@ abstract class LedgerContract {
     void aKeyFromAnotherFileIsADuplicateNamingThatFile() {
         FileRun first = ledger.beginRun("first.csv", "1".repeat(64));
         ledger.accept(first, List.of(row(2, "k", "1")), List.of());
-        ledger.complete(first);
+        ledger.complete(first, "archive/first.csv");
         FileRun second = ledger.beginRun("second.csv", "2".repeat(64));
         ledger.accept(second, List.of(row(7, "k", "1")), List.of());
 
@@ -79,14 +79,26 @@ abstract class LedgerContract {
     }
 
     @Test
-    void theSameFileAgainAfterItCompletedIsAllDuplicates() {
+    void theSameFileAgainAfterItCompletedIsFoundCompletedNotReadAgain() {
         FileRun first = ledger.beginRun("a.csv", "1".repeat(64));
         ledger.accept(first, List.of(row(2, "k", "1")), List.of());
-        ledger.complete(first);
+        ledger.setReportBase(first, "a");
+        ledger.complete(first, "archive/a.csv");
         FileRun again = ledger.beginRun("a.csv", "1".repeat(64));
 
-        assertThat(again.resumed()).isFalse();
-        assertThat(ledger.accept(again, List.of(row(2, "k", "1")), List.of()).duplicates()).isEqualTo(1);
+        assertThat(again).isEqualTo(new FileRun(first.id(), "a.csv", "1".repeat(64), false, false, true, "a", "archive/a.csv"));
+        // Another content under the same name is a new run, whose rows are duplicates of the first.
+        FileRun other = ledger.beginRun("a.csv", "2".repeat(64));
+        assertThat(other.completed()).isFalse();
+        assertThat(other.id()).isNotEqualTo(first.id());
+        assertThat(ledger.accept(other, List.of(row(2, "k", "1")), List.of()).duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void theLedgerIdIsMadeOnceAndKept() {
+        String id = ledger.ledgerId();
+        assertThat(id).matches("[0-9a-f-]{36}");
+        assertThat(ledger.ledgerId()).isEqualTo(id);
     }
 
     @Test

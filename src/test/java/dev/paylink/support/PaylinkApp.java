@@ -32,6 +32,7 @@ public final class PaylinkApp implements AutoCloseable {
         p.put("paylink.onoffice.request-timeout", "2s");
         p.put("paylink.onoffice.connect-timeout", "1s");
         p.put("paylink.onoffice.connect-backoff", "10ms");
+        p.put("paylink.onoffice.outage-retry", "300ms");
         p.put("camel.main.shutdown-timeout", "5");
         return p;
     }
