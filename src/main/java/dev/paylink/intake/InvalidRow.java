@@ -7,7 +7,7 @@ import java.util.Map;
  *
  * @param line   where it starts in the file
  * @param field  the canonical column name to blame (e.g. {@code priceNet}), or null when no single field is
- * @param reason a sentence for a person, e.g. {@code "priceNet '12,345' has more than two decimals (locale de-DE reads ',' as decimal separator)"}
+ * @param reason a sentence for a person, e.g. {@code "priceNet '12,345' (read as 12.345) has more than two decimals"}
  * @param raw    the raw values as read, for the results file
  */
 public record InvalidRow(long line, String field, String reason, Map<Column, String> raw) {

@@ -5,17 +5,22 @@ import java.math.RoundingMode;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.text.NumberFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Reads a priceNet text into a positive {@link BigDecimal} of scale 2, strictly and without ever going through
- * {@code double}. Two forms are accepted: the machine form {@code 1100.50} (digits, optionally a dot and one or two
- * decimals) whatever the locale, and the locale's own form (e.g. {@code 1.100,50} for de-DE, {@code 1,100.50} for
- * en-US, {@code 1 100,50} for fr-FR, {@code 1’100.50} for de-CH) with thousands groups of exactly three digits and
- * at most two decimals. Surrounding blanks and one leading or trailing {@code €} or {@code EUR} are allowed.
- * Everything else is refused with a sentence that says why, because a misread amount is money charged wrongly:
- * e.g. {@code 1,100} under de-DE has three decimals, and {@code 1,10} under en-US could mean 1.10 or be a slip.
+ * {@code double}. Two forms are read: the machine form {@code 1100.50} (digits, optionally a dot and decimals)
+ * whatever the locale, and the locale's own form (e.g. {@code 1.100,50} for de-DE, {@code 1,100.50} for en-US,
+ * {@code 1 100,50} for fr-FR, {@code 1’100.50} for de-CH) with thousands groups of exactly three digits. A text the
+ * two forms read as different values is refused as ambiguous with both readings: that happens only where the locale
+ * groups thousands with '.', e.g. {@code 2.500} under de-DE is 2500.00 or 2.50. An amount is accepted with at most
+ * two decimals as written. Surrounding blanks and one leading or trailing {@code €} or {@code EUR} are allowed.
+ * Everything else is refused with a sentence that says why and, where the text could be read, how it was read,
+ * because a misread amount is money charged wrongly: e.g. {@code 1,100} under de-DE is read as 1.100 and has three
+ * decimals, and {@code 1,10} under en-US could mean 1.10 or be a slip.
  */
 public final class PriceParser {
 
@@ -26,7 +31,7 @@ public final class PriceParser {
         }
     }
 
-    private static final Pattern CANONICAL = Pattern.compile("\\d+(\\.\\d{1,2})?");
+    private static final Pattern MACHINE = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Pattern EXPONENT = Pattern.compile("[0-9.,]*[0-9][eE][+-]?[0-9]+");
     private static final Pattern AMOUNT_CHARS = Pattern.compile("[0-9.,' \u00A0\u202F\u2009\u2019]+");
     private static final String SPACES = " \u00A0\u202F\u2009";
@@ -57,7 +62,7 @@ public final class PriceParser {
         groupingChars.chars().forEach(c -> g.append(String.format("\\x{%X}", c)));
         g.append(']');
         String d = Pattern.quote(String.valueOf(decimal));
-        this.localeForm = Pattern.compile("\\d{1,3}(?:" + g + "\\d{3})+(?:" + d + "\\d{1,2})?|\\d+(?:" + d + "\\d{1,2})?");
+        this.localeForm = Pattern.compile("\\d{1,3}(?:" + g + "\\d{3})+(?:" + d + "\\d+)?|\\d+(?:" + d + "\\d+)?");
         DecimalFormat format = (DecimalFormat) NumberFormat.getNumberInstance(locale);
         format.setMinimumFractionDigits(2);
         format.setMaximumFractionDigits(2);
@@ -72,48 +77,111 @@ public final class PriceParser {
         }
         String shown = Texts.quoted(strip(raw));
         String text = withoutCurrency(strip(raw));
-        boolean negative = false;
-        if (text.startsWith("-") || text.startsWith("\u2212")) {
-            negative = true;
+        String sign = "";
+        if (text.startsWith("-") || text.startsWith("\u2212") || text.startsWith("+")) {
+            sign = text.startsWith("+") ? "+" : "-";
             text = strip(text.substring(1));
         } else if (text.endsWith("-")) {
-            negative = true;
+            sign = "-";
             text = strip(text.substring(0, text.length() - 1));
-        } else if (text.startsWith("+")) {
-            return problem("priceNet " + shown + " must be written without a sign");
         }
-        BigDecimal amount = number(text);
-        if (amount == null) {
-            return problem(diagnose(shown, text));
+        List<BigDecimal> readings = readings(text);
+        if (readings.isEmpty()) {
+            return problem(sign.equals("+") ? "priceNet " + shown + " must be written without a sign"
+                    : diagnose(shown, text));
         }
-        if (negative) {
-            return problem("priceNet " + shown + " must be positive");
+        String readAs = "priceNet " + shown + " (read as " + sign + written(readings.get(0))
+                + (readings.size() > 1 ? " or " + sign + written(readings.get(1)) : "") + ")";
+        if (!sign.isEmpty()) {
+            return problem(readAs + (sign.equals("+") ? " must be written without a sign" : " must be positive"));
+        }
+        if (readings.size() > 1) {
+            return problem(ambiguous(shown, readings.get(0), readings.get(1)));
+        }
+        BigDecimal amount = readings.get(0);
+        if (amount.scale() > 2) {
+            return problem(readAs + " has more than two decimals");
         }
         if (amount.signum() == 0) {
-            return problem("priceNet " + shown + " must be greater than zero");
+            return problem(readAs + " must be greater than zero");
         }
         if (amount.compareTo(max) > 0) {
-            return problem("priceNet " + shown + " is above the maximum of " + max.toPlainString());
+            return problem(readAs + " is " + aboveMax());
         }
         return new Result(amount.setScale(2, RoundingMode.UNNECESSARY), null);
     }
 
-    private BigDecimal number(String text) {
-        if (CANONICAL.matcher(text).matches()) {
-            return new BigDecimal(text);
+    /**
+     * What the unsigned text stands for in the machine form and in the locale's form, decimals as written: none,
+     * one, or two when the forms disagree (the locale's reading, with '.' grouping thousands, first).
+     */
+    private List<BigDecimal> readings(String text) {
+        BigDecimal machine = MACHINE.matcher(text).matches() ? new BigDecimal(text) : null;
+        BigDecimal local = localeForm.matcher(text).matches() ? new BigDecimal(withPointDecimal(text)) : null;
+        if (machine == null) {
+            return local == null ? List.of() : List.of(local);
         }
-        if (localeForm.matcher(text).matches()) {
-            StringBuilder plain = new StringBuilder(text.length());
-            for (char c : text.toCharArray()) {
-                if (c == decimal) {
-                    plain.append('.');
-                } else if (groupingChars.indexOf(c) < 0) {
-                    plain.append(c);
-                }
+        if (local == null || local.compareTo(machine) == 0) {
+            return List.of(machine);
+        }
+        return List.of(local, machine);
+    }
+
+    /**
+     * The two forms only disagree when the locale groups thousands with '.', the machine form's decimal point, and
+     * the text is one such group (e.g. {@code 2.500}): both readings are shown, each with what is wrong with it if
+     * anything, and a spelling that means it unambiguously is suggested for each reading that is an amount.
+     */
+    private String ambiguous(String shown, BigDecimal thousands, BigDecimal decimals) {
+        BigDecimal point = decimals.stripTrailingZeros();
+        String thousandsProblem = thousands.compareTo(max) > 0 ? aboveMax() : null;
+        String pointProblem = point.scale() > 2 ? "more than two decimals"
+                : point.compareTo(max) > 0 ? aboveMax() : null;
+        boolean noted = thousandsProblem != null || pointProblem != null;
+        List<String> write = new ArrayList<>();
+        if (thousandsProblem == null) {
+            write.add(thousands.toPlainString());
+        }
+        BigDecimal cut = point.setScale(2, RoundingMode.DOWN);
+        if (pointProblem == null) {
+            write.add(localSpelling(cut));
+        } else if (point.scale() > 2 && cut.signum() > 0 && cut.compareTo(max) <= 0) {
+            write.add("an amount with at most two decimals such as " + localSpelling(cut));
+        }
+        return "priceNet " + shown + " is ambiguous: " + written(thousands)
+                + (noted ? note("thousands separator", thousandsProblem) : "") + " or " + written(point)
+                + (noted ? note("decimal point", pointProblem) : "")
+                + (write.isEmpty() ? "" : "; write " + String.join(" or ", write));
+    }
+
+    private static String note(String role, String problem) {
+        return " ('.' as " + role + (problem == null ? "" : ", " + problem) + ")";
+    }
+
+    private String aboveMax() {
+        return "above the maximum of " + max.toPlainString();
+    }
+
+    /** e.g. 2,50 under de-DE: two decimals with the locale's decimal separator and no grouping. */
+    private String localSpelling(BigDecimal amount) {
+        return amount.setScale(2, RoundingMode.UNNECESSARY).toPlainString().replace('.', decimal);
+    }
+
+    /** The value with at least two decimals, more only as written: 2500.00, 2.50, 10.555. */
+    private static String written(BigDecimal value) {
+        return (value.scale() < 2 ? value.setScale(2, RoundingMode.UNNECESSARY) : value).toPlainString();
+    }
+
+    private String withPointDecimal(String text) {
+        StringBuilder plain = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c == decimal) {
+                plain.append('.');
+            } else if (groupingChars.indexOf(c) < 0) {
+                plain.append(c);
             }
-            return new BigDecimal(plain.toString());
         }
-        return null;
+        return plain.toString();
     }
 
     private String diagnose(String shown, String text) {
@@ -128,17 +196,12 @@ public final class PriceParser {
             return "priceNet " + shown + " is not an amount (expected e.g. " + example + " or 1100.50)";
         }
         int last = Math.max(text.lastIndexOf('.'), text.lastIndexOf(','));
-        if (last >= 0) {
+        if (last > 0) {
             char sep = text.charAt(last);
             String tail = text.substring(last + 1);
-            boolean digitsOnly = !tail.isEmpty() && tail.chars().allMatch(c -> c >= '0' && c <= '9');
-            if (digitsOnly && sep == decimal && tail.length() > 2) {
-                return "priceNet " + shown + " has more than two decimals (locale " + tag + " reads '" + decimal
-                        + "' as the decimal separator)";
-            }
             boolean onlyThisSeparator = text.indexOf(sep) == last && text.chars().allMatch(
                     c -> c == sep || (c >= '0' && c <= '9'));
-            if (digitsOnly && last > 0 && sep != decimal && tail.length() <= 2 && onlyThisSeparator) {
+            if (onlyThisSeparator && !tail.isEmpty() && tail.length() <= 2 && sep != decimal) {
                 String why = sep == grouping ? "groups thousands there" : "is not a separator there";
                 return "priceNet " + shown + " is ambiguous under locale " + tag + " ('" + sep + "' " + why
                         + "); write " + text.replace(sep, decimal);

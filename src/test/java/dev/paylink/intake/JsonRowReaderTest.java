@@ -74,6 +74,27 @@ class JsonRowReaderTest {
     }
 
     @Test
+    void jsonNumbersAreNeverAmbiguousButAStringWithOneDotGroupIs() {
+        Read read = read(write(dir, "n.json", """
+                [{"transactionid": "1", "priceNet": 2.5, "description": "x"},
+                 {"transactionid": "2", "priceNet": 2.500, "description": "x"},
+                 {"transactionid": "3", "priceNet": 2500, "description": "x"},
+                 {"transactionid": "4", "priceNet": "2.50", "description": "x"},
+                 {"transactionid": "5", "priceNet": "2.500", "description": "x"}]
+                """));
+        RowValidator validator = new RowValidator(IntakeSettings.defaults());
+        String[] expected = {"2.50", "2.50", "2500.00", "2.50"};
+        for (int i = 0; i < expected.length; i++) {
+            String amount = expected[i];
+            assertThat(validator.validate(read.row(i))).isInstanceOfSatisfying(Validated.Valid.class,
+                    ok -> assertThat(ok.row().request().priceNetText()).isEqualTo(amount));
+        }
+        assertThat(validator.validate(read.row(4))).isInstanceOfSatisfying(Validated.Invalid.class,
+                bad -> assertThat(bad.row().reason())
+                        .isEqualTo("priceNet '2.500' is ambiguous: 2500.00 or 2.50; write 2500 or 2,50"));
+    }
+
+    @Test
     void singleObject() {
         Read read = read(write(dir, "o.json", "\n{\"transactionid\": \"1\", \"priceNet\": \"2.00\", \"description\": \"x\"}\n"));
         assertThat(read.rows()).singleElement().satisfies(r -> {

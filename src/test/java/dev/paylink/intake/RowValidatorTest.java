@@ -80,6 +80,14 @@ class RowValidatorTest {
     }
 
     @Test
+    void anAmountWithTwoReadingsIsRefusedWithBoth() {
+        assertThat(invalid(good("priceNet", "2.500")).describe()).isEqualTo(
+                "line 7, field priceNet: priceNet '2.500' is ambiguous: 2500.00 or 2.50; write 2500 or 2,50");
+        assertThat(accepted(good("priceNet", "2500")).request().priceNetText()).isEqualTo("2500.00");
+        assertThat(accepted(good("priceNet", "2,50")).request().priceNetText()).isEqualTo("2.50");
+    }
+
+    @Test
     void transactionIdMustBeWellFormed() {
         assertThat(invalid(good("transactionid", "11001-35697")).reason()).isEqualTo(
                 "transactionid '11001-35697' is not well-formed (expected it to match [0-9]{1,20})");
@@ -183,6 +191,7 @@ class RowValidatorTest {
         assertThat(((Validated.Invalid) v).row().reason())
                 .isEqualTo("priceNet '1,10' is ambiguous under locale en-US (',' groups thousands there); write 1.10");
         v = us.validate(row("transactionid", "AB12", "priceNet", "500.01", "description", "x"));
-        assertThat(((Validated.Invalid) v).row().reason()).isEqualTo("priceNet '500.01' is above the maximum of 500");
+        assertThat(((Validated.Invalid) v).row().reason())
+                .isEqualTo("priceNet '500.01' (read as 500.01) is above the maximum of 500");
     }
 }
