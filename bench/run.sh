@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: one CSV of N rows through the runnable jar against the onOffice simulator, on loopback.
-#   bench/run.sh [rows=100000] [batch-size=25] [heap=-Xmx512m] [concurrency=2]
+#   bench/run.sh [rows=100000] [batch-size=25] [heap=-Xmx512m] [concurrency=2] [latency-ms=0]
+# latency-ms: the simulator holds every answer back this long after executing it, like a real API over a network.
 # Prints rows/s (pick-up to results written), CPU seconds of the app for the file, peak heap and peak RSS.
 # The simulator runs in a JVM of its own so the figures are the app's alone; it also reports whether any
 # action was executed twice. Everything it starts listens on 127.0.0.1 and is stopped at the end.
@@ -9,6 +10,7 @@ ROWS=${1:-100000}
 BATCH=${2:-25}
 HEAP=${3:--Xmx512m}
 CONCURRENCY=${4:-2}
+LATENCY_MS=${5:-0}
 cd "$(dirname "$0")/.."
 JAR=target/paylink-routes.jar
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
@@ -29,7 +31,7 @@ awk -v n="$ROWS" 'BEGIN {
 }' > "$WORK/bench.csv"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-java -Xmx2g -cp "$JAR" dev.paylink.sandbox.OnOfficeSimulator "$PORT" > "$WORK/simulator.log" 2>&1 &
+java -Xmx2g -cp "$JAR" dev.paylink.sandbox.OnOfficeSimulator "$PORT" "$LATENCY_MS" > "$WORK/simulator.log" 2>&1 &
 SIM_PID=$!
 
 PAYLINK_ONOFFICE_TOKEN=sandboxTOKEN00000000000000000000 \
@@ -60,15 +62,15 @@ kill "$JSTAT_PID" 2>/dev/null || true
 HEAP_PEAK=$(awk 'NR > 1 && $1 != "S0C" { used = $3 + $4 + $6 + $8; if (used > max) max = used } END { printf "%.0f", max / 1024 }' "$WORK/jstat.txt")
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=""
 
-python3 - "$WORK" "$ROWS" "$BATCH" "$HEAP" "$CONCURRENCY" "$CPU_BEFORE" "$CPU_AFTER" "$HEAP_PEAK" "$RSS_PEAK" <<'PY'
+python3 - "$WORK" "$ROWS" "$BATCH" "$HEAP" "$CONCURRENCY" "$LATENCY_MS" "$CPU_BEFORE" "$CPU_AFTER" "$HEAP_PEAK" "$RSS_PEAK" <<'PY'
 import json, sys, datetime, re
-work, rows, batch, heap, conc, cpu0, cpu1, heap_peak, rss_peak = sys.argv[1:]
+work, rows, batch, heap, conc, latency, cpu0, cpu1, heap_peak, rss_peak = sys.argv[1:]
 s = json.load(open(f"{work}/data/outbox/bench.summary.json"))
 t = lambda x: datetime.datetime.fromisoformat(x.replace("Z", "+00:00"))
 secs = (t(s["finishedAt"]) - t(s["startedAt"])).total_seconds()
 sim = open(f"{work}/simulator.log").read()
 m = re.search(r"(\d+) actions executed, (\d+) repeated executions", sim)
-print(f"rows {rows}  batch-size {batch}  concurrency {conc}  heap {heap}")
+print(f"rows {rows}  batch-size {batch}  concurrency {conc}  heap {heap}  simulator latency {latency} ms")
 print(f"  results: {s['counts']}")
 print(f"  time {secs:.1f} s  ->  {int(rows) / secs:,.0f} rows/s")
 print(f"  app CPU for the file {float(cpu1) - float(cpu0):.1f} s  (total since start {cpu1} s)")

@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paylink.sandbox.OnOfficeSimulator;
+import dev.paylink.support.JarProcess;
 import dev.paylink.support.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,15 +30,11 @@ class PackagedJarIT {
     void theJarProcessesAndEnrichesTheExamplesInSandboxMode() throws Exception {
         String ledger = TestDatabases.postgresUrl();
         Path log = data.resolve("app.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        JarProcess app = JarProcess.start(log, Map.of("PAYLINK_ONOFFICE_BATCH_SIZE", "3"), List.of(
                 "-Xmx256m", "-Dpaylink.sandbox=true", "-Dpaylink.data=" + data, "-Dpaylink.sandbox.examples=" + Path.of("examples").toAbsolutePath(),
                 "-Dpaylink.ledger.url=" + ledger, "-Dpaylink.ledger.username=" + TestDatabases.PG_USER,
                 "-Dpaylink.intake.min-age=200ms", "-Dpaylink.intake.poll-delay=100ms",
-                "-Dpaylink.sandbox.smartpay-cron=0/1 * * * * ?", "-Dpaylink.sandbox.smartpay-interval=1s",
-                "-jar", Path.of("target", "paylink-routes.jar").toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("PAYLINK_ONOFFICE_BATCH_SIZE", "3");
-        Process app = pb.start();
+                "-Dpaylink.sandbox.smartpay-cron=0/1 * * * * ?", "-Dpaylink.sandbox.smartpay-interval=1s"));
         try {
             JsonNode orders = awaitSummary(data.resolve("outbox"), "orders");
             assertThat(orders.get("counts").toString())
@@ -78,9 +75,12 @@ class PackagedJarIT {
             assertThat(data.resolve("archive/orders.csv")).exists();
             assertThat(data.resolve("error")).isEmptyDirectory();
         } finally {
-            app.destroy();
-            assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-            TestDatabases.dropSchemaOf(ledger);
+            try {
+                assertThat(app.stop(Duration.ofSeconds(60))).as("stops on SIGTERM").isTrue();
+            } finally {
+                app.close();
+                TestDatabases.dropSchemaOf(ledger);
+            }
         }
         String output = Files.readString(log);
         assertThat(output).doesNotContain("signature INVALID").contains("3 actions per request").doesNotContain(OnOfficeSimulator.SANDBOX_SECRET)

@@ -127,6 +127,10 @@ public final class OnOfficeSimulator implements AutoCloseable {
     private final ConcurrentHashMap<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     private final AtomicInteger repeated = new AtomicInteger();
     private volatile int trackedIdentifiers = DEFAULT_TRACKED_IDENTIFIERS;
+    private volatile Duration latency = Duration.ZERO;
+    /** The HTTP status every POST is answered with during an outage; 0 when there is none. */
+    private volatile int outageStatus;
+    private final AtomicInteger outageAnswers = new AtomicInteger();
     private final ArrayDeque<CreatedLink> recentLinks = new ArrayDeque<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -173,7 +177,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
         return URI.create(http.base() + PATH_STABLE);
     }
 
-    /** Stops at once: open connections are dropped, held slow answers are released, threads are stopped. Idempotent. */
+    /** Stops at once: open connections are dropped, answers held back (latency, slow answers) are released unanswered, threads are stopped. Idempotent. */
     @Override
     public void close() {
         closing.countDown();
@@ -205,6 +209,48 @@ public final class OnOfficeSimulator implements AutoCloseable {
     /** How many identifiers {@link #executionsByIdentifier()} tracks (default {@value #DEFAULT_TRACKED_IDENTIFIERS}). */
     public void trackIdentifiers(int limit) {
         this.trackedIdentifiers = limit;
+    }
+
+    /**
+     * Added to every answer to a POST on the API path, after its actions were executed and before the answer
+     * leaves, like a real API whose answer takes time. Each waiting request holds one of the {@value #THREADS}
+     * threads, not the others; {@link #close()} cuts the wait short. Default zero.
+     */
+    public void setLatency(Duration latency) {
+        if (Objects.requireNonNull(latency, "latency").isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative");
+        }
+        this.latency = latency;
+    }
+
+    /** The latency added to every answer (see {@link #setLatency(Duration)}). */
+    public Duration latency() {
+        return latency;
+    }
+
+    /**
+     * Until {@link #endOutage()}, every POST is answered at once with {@code httpStatus} (400–599) and no body,
+     * and nothing is executed: onOffice or the gateway in front of it is down.
+     */
+    public void startOutage(int httpStatus) {
+        if (httpStatus < 400 || httpStatus > 599) {
+            throw new IllegalArgumentException("an outage answers 400-599, not " + httpStatus);
+        }
+        outageStatus = httpStatus;
+        LOG.info("onOffice sandbox: outage started, every POST is answered HTTP {}", httpStatus);
+    }
+
+    /** Ends an outage; requests are executed and answered normally again. Harmless when there is none. */
+    public void endOutage() {
+        if (outageStatus != 0) {
+            outageStatus = 0;
+            LOG.info("onOffice sandbox: outage ended after {} outage answers in total", outageAnswers.get());
+        }
+    }
+
+    /** POSTs answered with the outage status (nothing of them executed), over all outages. */
+    public int outageAnswers() {
+        return outageAnswers.get();
     }
 
     /** How many links {@code identifier} created (0 if none). */
@@ -239,13 +285,19 @@ public final class OnOfficeSimulator implements AutoCloseable {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
+            int outage = outageStatus;
+            if (outage != 0) {
+                // Down: nothing is read into the simulator, nothing is executed.
+                drain(exchange.getRequestBody());
+                outageAnswers.incrementAndGet();
+                exchange.sendResponseHeaders(outage, -1);
+                return;
+            }
             Answer answer = answer(exchange);
-            if (answer.slow()) {
-                // The links exist already; the answer is late. close() cuts the wait short.
-                boolean released = closing.await(slowAnswerDelay.toMillis(), TimeUnit.MILLISECONDS);
-                if (released) {
-                    return;
-                }
+            // The actions are executed; the answer takes its time. close() cuts every wait short.
+            Duration wait = answer.slow() ? slowAnswerDelay.plus(latency) : latency;
+            if (!wait.isZero() && closing.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
             }
             if (answer.body() == null) {
                 exchange.sendResponseHeaders(answer.httpStatus(), -1);
@@ -617,13 +669,18 @@ public final class OnOfficeSimulator implements AutoCloseable {
 
     /**
      * Runs the simulator on its own, e.g. for the benchmark: {@code java -cp paylink-routes.jar
-     * dev.paylink.sandbox.OnOfficeSimulator <port>} with the sandbox credentials; tracks every identifier.
-     * Stops on SIGTERM and logs how many actions it executed and how many of them were repeats.
+     * dev.paylink.sandbox.OnOfficeSimulator [port [latency-ms]]} with the sandbox credentials; tracks every
+     * identifier. Stops on SIGTERM and logs how many actions it executed and how many of them were repeats.
      */
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        long latencyMillis = args.length > 1 ? Long.parseLong(args[1]) : 0;
         OnOfficeSimulator simulator = new OnOfficeSimulator();
         simulator.trackIdentifiers(Integer.MAX_VALUE);
+        simulator.setLatency(Duration.ofMillis(latencyMillis));
+        if (latencyMillis > 0) {
+            LOG.info("onOffice sandbox: every answer takes {} ms more", latencyMillis);
+        }
         simulator.start(port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

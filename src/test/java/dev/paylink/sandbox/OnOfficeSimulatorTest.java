@@ -542,6 +542,86 @@ class OnOfficeSimulatorTest {
         assertThat(sim.executedCount()).isEqualTo(4);
     }
 
+    // ------------------------------------------------------------------------------------------ latency and outage
+
+    @Test
+    void latencyDelaysEveryAnswerAfterExecuting() throws Exception {
+        sim.setLatency(Duration.ofMillis(250));
+        long before = System.nanoTime();
+        JsonNode body = postJson(envelope(TOKEN, action("row-1", "1100135697")));
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        assertStatus(body, 200, 0, "OK");
+        assertThat(sim.latency()).isEqualTo(Duration.ofMillis(250));
+        assertThat(sim.executionsOf("row-1")).isEqualTo(1);
+
+        sim.setLatency(Duration.ZERO);
+        before = System.nanoTime();
+        postJson(envelope(TOKEN, action("row-2", "1100135697")));
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMillis(250));
+        assertThatThrownBy(() -> sim.setLatency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void requestsWaitingOutTheirLatencyDoNotHoldUpEachOther() throws Exception {
+        sim.setLatency(Duration.ofMillis(400));
+        HttpClient shared = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        long before = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            answers.add(shared.sendAsync(jsonRequest(url, envelope(TOKEN, action("row-" + i, "1100135697"))),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var answer : answers) {
+            assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        // One after the other they would take 6 x 400 ms; side by side, one latency plus the handling.
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isBetween(Duration.ofMillis(400), Duration.ofMillis(1_600));
+        assertThat(sim.executedCount()).isEqualTo(6);
+    }
+
+    @Test
+    void closeCutsTheLatencyShortAndTheActionIsExecutedAlready() throws Exception {
+        sim.setLatency(Duration.ofSeconds(60));
+        var answer = client.sendAsync(jsonRequest(url, envelope(TOKEN, action("row-late", "1100135697"))),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.executionsOf("row-late") == 1);
+        assertThat(answer).isNotDone();
+
+        long before = System.nanoTime();
+        sim.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void outageAnswersItsStatusWithoutExecutingAnything() throws Exception {
+        sim.setLatency(Duration.ofSeconds(60)); // an outage answers at once, latency or not
+        sim.startOutage(503);
+        HttpResponse<String> first = post(envelope(TOKEN, action("row-1", "1100135697")));
+        HttpResponse<String> second = post(envelope(TOKEN, action("row-2", "1100135697"), action("row-3", "1100135697")));
+
+        assertThat(first.statusCode()).isEqualTo(503);
+        assertThat(first.body()).isEmpty();
+        assertThat(second.statusCode()).isEqualTo(503);
+        assertThat(sim.outageAnswers()).isEqualTo(2);
+        assertThat(sim.requestCount()).isEqualTo(2);
+        assertThat(sim.executedCount()).isZero();
+        assertThat(sim.executionsByIdentifier()).isEmpty();
+        assertThat(sim.createdLinks()).isEmpty();
+
+        sim.endOutage();
+        sim.setLatency(Duration.ZERO);
+        assertStatus(postJson(envelope(TOKEN, action("row-1", "1100135697"))), 200, 0, "OK");
+        assertThat(sim.executionsByIdentifier()).containsOnly(java.util.Map.entry("row-1", 1));
+        assertThat(sim.outageAnswers()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 200, 399, 600})
+    void outageStatusMustBeAnErrorStatus(int status) {
+        assertThatThrownBy(() -> sim.startOutage(status)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     // ------------------------------------------------------------------------------------------ envelope and HTTP
 
     @Test

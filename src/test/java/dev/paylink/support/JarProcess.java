@@ -1,0 +1,146 @@
+package dev.paylink.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code target/paylink-routes.jar} run as a user runs it: a JVM of its own, started by {@code java -jar}, its
+ * output in a log file. The test stops it with SIGTERM ({@link #stop(Duration)}) or SIGKILL ({@link #kill()});
+ * {@link #close()} kills it if it still runs, so a test can always end it in a finally or try-with-resources.
+ */
+public final class JarProcess implements AutoCloseable {
+
+    /** The runnable jar {@code mvn package} builds. */
+    public static final Path JAR = Path.of("target", "paylink-routes.jar");
+    /** Exit code of a JVM ended by SIGKILL (128 + 9): nothing of it ran after the signal. */
+    public static final int SIGKILL_EXIT = 137;
+
+    private final Process process;
+    private final Path log;
+    private final StringBuilder seen = new StringBuilder();
+    private long readUpTo;
+
+    private JarProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> -jar target/paylink-routes.jar} with {@code env} added to this JVM's
+     * environment; standard output and error go to {@code log} (replaced).
+     */
+    public static JarProcess start(Path log, Map<String, String> env, List<String> jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(JAR.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return new JarProcess(pb.start(), log);
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * What the app has logged so far (complete lines only). Reads only what was added since the last call, so
+     * it is cheap enough to poll every millisecond.
+     */
+    public synchronized String output() {
+        readNew();
+        return seen.toString();
+    }
+
+    /** Whether the app has logged a line containing {@code text}. */
+    public synchronized boolean logged(String text) {
+        readNew();
+        return seen.indexOf(text) >= 0;
+    }
+
+    private void readNew() {
+        try (RandomAccessFile in = new RandomAccessFile(log.toFile(), "r")) {
+            long length = in.length();
+            if (length > readUpTo) {
+                byte[] added = new byte[(int) (length - readUpTo)];
+                in.seek(readUpTo);
+                in.readFully(added);
+                int end = added.length;
+                while (end > 0 && added[end - 1] != '\n') {
+                    end--;
+                }
+                seen.append(new String(added, 0, end, StandardCharsets.UTF_8));
+                readUpTo += end;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + log, e);
+        }
+    }
+
+    /**
+     * Waits, polling every millisecond, until the app logs {@code text}; fails at once, with the end of the log,
+     * if the app exits first.
+     */
+    public void awaitLogged(String text, Duration timeout) {
+        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> logged(text) || failIfExited("'" + text + "' was logged"));
+    }
+
+    /** Throws with the end of the log when the app is no longer running; false otherwise. For await conditions. */
+    public boolean failIfExited(String waitingFor) {
+        if (!process.isAlive()) {
+            throw new AssertionError("the app exited (code " + process.exitValue() + ") before " + waitingFor + "; end of "
+                    + log + ":\n" + tail(40));
+        }
+        return false;
+    }
+
+    /** The last {@code lines} lines of the log. */
+    public String tail(int lines) {
+        String[] all = output().split("\n");
+        return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+
+    /** SIGKILL ({@link Process#destroyForcibly()} on Linux); returns the exit code once the process is gone. */
+    public int kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the app did not die within 30 s of SIGKILL");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM (a graceful stop); returns whether the app ended within {@code timeout}. */
+    public boolean stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The exit code; only once the process has ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Kills the app if it still runs, and waits until it is gone. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
