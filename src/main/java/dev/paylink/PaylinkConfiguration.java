@@ -21,6 +21,7 @@ import dev.paylink.flow.BatchSender;
 import dev.paylink.flow.FileIntake;
 import dev.paylink.flow.FileReports;
 import dev.paylink.flow.IntakeGate;
+import dev.paylink.flow.ResolutionDrops;
 import dev.paylink.flow.SendQueue;
 import dev.paylink.flow.Watchdog;
 import dev.paylink.intake.IntakeSettings;
@@ -89,6 +90,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
         Path outbox = folder(s, "paylink.outbox");
         Path archive = folder(s, "paylink.archive");
         Path error = folder(s, "paylink.error");
+        folder(s, "paylink.resolve");
 
         // Ledger first: nothing may be read before the place to record it exists.
         HikariDataSource dataSource = dataSource(s, data);
@@ -151,6 +153,11 @@ public class PaylinkConfiguration implements CamelConfiguration {
         registry.bind("batchSender", sender);
         registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock));
         registry.bind("onofficeSenders", senders(camel, concurrency));
+        // Resolution drops: a person's decisions about UNCERTAIN rows. A resend cut off by a kill is UNCERTAIN again first.
+        ResolutionDrops resolutions = new ResolutionDrops(ledger, registry.lookupByNameAndType("batchSender", BatchSender.class), events, outbox,
+                archive.resolve("resolve"), error.resolve("resolve"), batchSize, clock);
+        resolutions.recoverInterrupted();
+        registry.bind("resolutionDrops", resolutions);
 
         enrichment(camel, s, dataSource, events, outbox, clock);
 

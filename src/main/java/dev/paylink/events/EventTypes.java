@@ -11,6 +11,8 @@ public final class EventTypes {
     public static final String LINK_UNCERTAIN = "link.uncertain";
     /** A row's key was already in the ledger; it was not sent (data: {@link LinkEventData}). */
     public static final String LINK_DUPLICATE = "link.duplicate";
+    /** A person's decision about an UNCERTAIN row was applied from a resolution drop (data: {@link ResolutionEventData}). */
+    public static final String LINK_RESOLVED = "link.resolved";
     /** A file was processed (data: the file's summary, as in x.summary.json, plus resultsFile). */
     public static final String FILE_COMPLETED = "file.completed";
     /** A file could not be read and went to the error folder (data: the FAILED summary). */
@@ -24,7 +26,7 @@ public final class EventTypes {
 
     /** Every type, in the order the README lists them. */
     public static final java.util.List<String> ALL = java.util.List.of(LINK_CREATED, LINK_REJECTED, LINK_UNCERTAIN, LINK_DUPLICATE,
-            FILE_COMPLETED, FILE_FAILED, PAYMENT_STATUS_CHANGED, PAYMENT_PAID, PAYMENT_EXPIRED);
+            LINK_RESOLVED, FILE_COMPLETED, FILE_FAILED, PAYMENT_STATUS_CHANGED, PAYMENT_PAID, PAYMENT_EXPIRED);
 
     private EventTypes() {
     }

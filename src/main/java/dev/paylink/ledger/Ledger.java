@@ -514,6 +514,206 @@ public class Ledger {
                 (Boolean) rs.getObject(8, Boolean.class), (Integer) rs.getObject(9, Integer.class), rs.getString(10));
     }
 
+    // ---------------------------------------------------------------- resolutions: a person's decisions about UNCERTAIN entries
+
+    private static final String TARGET = "SELECT e.entry_key, e.state, e.file_id, f.file_name, e.line, f.status "
+            + "FROM ledger_entry e JOIN intake_file f ON f.id = e.file_id";
+    private static final String RECORDED = "SELECT id, entry_key, decision, drop_file, drop_line, previous_state, new_state, applied_at FROM resolution";
+
+    /** The entry of a key, with the file it came from, for a decision about it. */
+    public Optional<Resolution.Target> resolutionTarget(String key) {
+        return inTransaction(c -> targets(c, TARGET + " WHERE e.entry_key = ?", key).stream().findFirst());
+    }
+
+    /** The entries owned by line {@code line} of files named {@code fileName}: one per run of such a file that owns one. */
+    public List<Resolution.Target> resolutionTargets(String fileName, long line) {
+        return inTransaction(c -> targets(c, TARGET + " WHERE f.file_name = ? AND e.line = ? ORDER BY e.file_id", fileName, line));
+    }
+
+    /** The decision already applied from this line of a drop with this content, if any. */
+    public Optional<Resolution.Recorded> resolutionOf(String dropSha256, long dropLine) {
+        return inTransaction(c -> recorded(c, RECORDED + " WHERE drop_sha256 = ? AND drop_line = ?", dropSha256, dropLine));
+    }
+
+    /**
+     * Applies one decision, once, in one transaction: a line of a drop already recorded (same content, same line) is
+     * ALREADY_APPLIED; otherwise the entry moves out of UNCERTAIN only by a conditional update ({@code WHERE state =
+     * 'UNCERTAIN'}) committed together with its audit row, and an entry no longer UNCERTAIN is REFUSED with why.
+     * A resend of an entry whose file is still being processed is refused: its file's own run would send it too.
+     */
+    public Resolution.Result resolve(Resolution.Request r) {
+        try {
+            return jdbc.inTransactionChecked(c -> resolveIn(c, r));
+        } catch (SQLException e) {
+            if (!Jdbc.isUniqueViolation(e)) {
+                throw new LedgerException("could not apply " + r.dropFile() + " line " + r.dropLine() + ": " + e.getMessage(), e);
+            }
+            // The same drop line was applied meanwhile (another instance, the same drop picked up twice): it is recorded now.
+            return inTransaction(c -> resolveIn(c, r));
+        }
+    }
+
+    private Resolution.Result resolveIn(Connection c, Resolution.Request r) throws SQLException {
+        Optional<Resolution.Result> same = alreadyApplied(c, r);
+        if (same.isPresent()) {
+            return same.get();
+        }
+        List<Resolution.Target> found = targets(c, TARGET + " WHERE e.entry_key = ?", r.key());
+        if (found.isEmpty()) {
+            return new Resolution.Result(Resolution.Outcome.REFUSED, null, "no ledger entry has the key " + r.key());
+        }
+        Resolution.Target t = found.get(0);
+        if (r.decision() == Resolution.Decision.RESEND && "PROCESSING".equals(t.fileStatus())) {
+            return new Resolution.Result(Resolution.Outcome.REFUSED, null, t.fileName() + " is still being processed; decide a resend once its results are written");
+        }
+        OffsetDateTime now = now();
+        String by = r.dropFile() + " line " + r.dropLine();
+        String url = r.decision() == Resolution.Decision.CREATED ? r.url() : null;
+        String message = switch (r.decision()) {
+            case RESEND -> "to be sent again, as a person decided (" + by + ")";
+            case CREATED -> "created in onOffice, as a person found (" + by + ")";
+            case REJECTED -> r.reason();
+            case DROP -> "dropped by a person: " + r.reason();
+        };
+        int moved = Jdbc.update(c, "UPDATE ledger_entry SET state = ?, subsequent_payment_url = ?, mail_sent = NULL, error_code = NULL, message = ?, "
+                + "updated_at = ? WHERE entry_key = ? AND state = 'UNCERTAIN'", r.decision().target().name(), url, Jdbc.truncate(message, 2000), now, r.key());
+        if (moved == 0) {
+            // Waiting for the row lock of the same line applied at this moment elsewhere (PostgreSQL): it is recorded now.
+            same = alreadyApplied(c, r);
+            if (same.isPresent()) {
+                return same.get();
+            }
+            Optional<Resolution.Recorded> last = recorded(c, RECORDED + " WHERE entry_key = ? ORDER BY entry_key, id DESC LIMIT 1", r.key());
+            String state = targets(c, TARGET + " WHERE e.entry_key = ?", r.key()).get(0).state();
+            return new Resolution.Result(Resolution.Outcome.REFUSED, null, last.map(l -> "already resolved " + l.describe() + "; the entry is " + state + " now")
+                    .orElse("the entry is " + state + ", not UNCERTAIN: only UNCERTAIN entries are resolved"));
+        }
+        long id;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO resolution (drop_file, drop_sha256, drop_line, entry_key, decision, url, reason, "
+                + "previous_state, new_state, decided_by, decided_at, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'UNCERTAIN', ?, ?, ?, ?)",
+                java.sql.Statement.RETURN_GENERATED_KEYS)) {
+            Jdbc.bind(ps, Jdbc.truncate(r.dropFile(), 1024), r.dropSha256(), r.dropLine(), r.key(), r.decision().name(), url,
+                    Jdbc.truncate(r.reason(), 2000), r.decision().target().name(), Jdbc.truncate(r.dropFile(), 1024), r.decidedAt(), now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong("id");
+            }
+        }
+        return new Resolution.Result(Resolution.Outcome.APPLIED, new Resolution.Recorded(id, r.key(), r.decision(), r.dropFile(), r.dropLine(),
+                EntryState.UNCERTAIN.name(), r.decision().target().name(), now.toInstant()), null);
+    }
+
+    private static Optional<Resolution.Result> alreadyApplied(Connection c, Resolution.Request r) throws SQLException {
+        return recorded(c, RECORDED + " WHERE drop_sha256 = ? AND drop_line = ?", r.dropSha256(), r.dropLine())
+                .map(done -> new Resolution.Result(Resolution.Outcome.ALREADY_APPLIED, done, "already applied " + done.describe()));
+    }
+
+    /** The entries among {@code keys} that are RECEIVED, ready for {@link #markSending}, in file and line order. */
+    public List<LedgerEntry> receivedEntries(List<String> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return inTransaction(c -> sendable(c, "e.entry_key IN (" + String.join(",", Collections.nCopies(keys.size(), "?")) + ")", keys.toArray()));
+    }
+
+    /**
+     * Entries a resend decision put back to RECEIVED that are still waiting (sending was paused), oldest decision first.
+     * Read through the few resolutions not yet announced, never through the ledger's RECEIVED entries.
+     */
+    public List<LedgerEntry> pendingResends(int limit) {
+        return inTransaction(c -> sendable(c, "e.entry_key IN (SELECT r.entry_key FROM resolution r WHERE r.announced_at IS NULL "
+                + "AND r.decision = 'RESEND') LIMIT ?", new Object[] {limit}));
+    }
+
+    private static List<LedgerEntry> sendable(Connection c, String where, Object[] args) throws SQLException {
+        List<LedgerEntry> entries = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.entry_key, e.file_id, e.line, e.transaction_id, e.price_net, e.description, "
+                + "e.send_mail FROM ledger_entry e WHERE e.state = 'RECEIVED' AND " + where)) {
+            Jdbc.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    PaymentLinkRequest request = new PaymentLinkRequest(rs.getString(4), rs.getBigDecimal(5).setScale(2), rs.getString(6), rs.getBoolean(7));
+                    entries.add(new LedgerEntry(rs.getString(1), EntryState.RECEIVED, rs.getLong(2), rs.getLong(3), request));
+                }
+            }
+        }
+        entries.sort(java.util.Comparator.comparingLong(LedgerEntry::fileId).thenComparingLong(LedgerEntry::line));
+        return entries;
+    }
+
+    /**
+     * A resend left SENDING (crash or kill while its request was out) may have reached onOffice: UNCERTAIN again,
+     * never sent again automatically. Call at start, before anything of this instance sends.
+     */
+    public int markResendsInterrupted() {
+        return inTransaction(c -> Jdbc.update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE state = 'SENDING' "
+                        + "AND entry_key IN (SELECT r.entry_key FROM resolution r WHERE r.announced_at IS NULL AND r.decision = 'RESEND')",
+                "interrupted while being sent again (crash or kill); the link may exist", now()));
+    }
+
+    /** Applied decisions whose entry has settled (not RECEIVED or SENDING) and that were not announced yet, in order. */
+    public List<Resolution.Settled> unannouncedResolutions(int limit) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.id, r.entry_key, r.decision, r.drop_file, r.drop_line, r.previous_state, "
+                    + "r.new_state, r.applied_at, r.reason, r.decided_at, e.state, e.subsequent_payment_url, f.id, f.file_name, f.sha256, "
+                    + "f.report_base, e.line FROM resolution r JOIN ledger_entry e ON e.entry_key = r.entry_key JOIN intake_file f ON f.id = e.file_id "
+                    + "WHERE r.announced_at IS NULL AND e.state NOT IN ('RECEIVED', 'SENDING') ORDER BY r.id LIMIT ?")) {
+                ps.setInt(1, limit);
+                List<Resolution.Settled> settled = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        settled.add(new Resolution.Settled(recorded(rs), rs.getString(9), Jdbc.instant(rs, 10), rs.getString(11), rs.getString(12),
+                                new FileRun(rs.getLong(13), rs.getString(14), rs.getString(15), false, true), rs.getString(16), rs.getLong(17)));
+                    }
+                }
+                return settled;
+            }
+        });
+    }
+
+    /** Their link.resolved events are published: not announced again. */
+    public void markAnnounced(List<Long> resolutionIds) {
+        for (int from = 0; from < resolutionIds.size(); from += IN_LIST) {
+            List<Long> part = resolutionIds.subList(from, Math.min(resolutionIds.size(), from + IN_LIST));
+            Object[] args = new Object[part.size() + 1];
+            args[0] = now();
+            for (int i = 0; i < part.size(); i++) {
+                args[i + 1] = part.get(i);
+            }
+            inTransaction(c -> Jdbc.update(c, "UPDATE resolution SET announced_at = ? WHERE id IN ("
+                    + String.join(",", Collections.nCopies(part.size(), "?")) + ")", args));
+        }
+    }
+
+    private static List<Resolution.Target> targets(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Jdbc.bind(ps, args);
+            List<Resolution.Target> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Resolution.Target(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getLong(5), rs.getString(6)));
+                }
+            }
+            return found;
+        }
+    }
+
+    private static Optional<Resolution.Recorded> recorded(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Jdbc.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(recorded(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Columns 1-8: id, entry_key, decision, drop_file, drop_line, previous_state, new_state, applied_at. */
+    private static Resolution.Recorded recorded(ResultSet rs) throws SQLException {
+        return new Resolution.Recorded(rs.getLong(1), rs.getString(2), Resolution.Decision.valueOf(rs.getString(3)), rs.getString(4),
+                rs.getLong(5), rs.getString(6), rs.getString(7), Jdbc.instant(rs, 8));
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private <T> T inTransaction(Jdbc.Work<T> work) {
