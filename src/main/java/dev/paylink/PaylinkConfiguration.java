@@ -154,7 +154,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
         registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock));
         registry.bind("onofficeSenders", senders(camel, concurrency));
         // Resolution drops: a person's decisions about UNCERTAIN rows. A resend cut off by a kill is UNCERTAIN again first.
-        ResolutionDrops resolutions = new ResolutionDrops(ledger, registry.lookupByNameAndType("batchSender", BatchSender.class), events, outbox,
+        ResolutionDrops resolutions = new ResolutionDrops(ledger, sender, gate, events, outbox,
                 archive.resolve("resolve"), error.resolve("resolve"), batchSize, clock);
         resolutions.recoverInterrupted();
         registry.bind("resolutionDrops", resolutions);

@@ -76,6 +76,30 @@ public class BatchSender {
         report(mine, result);
     }
 
+    /**
+     * Sending was paused and its time is up ({@link IntakeGate#probeNow}): finds out whether onOffice answers again.
+     * After an outage, a harmless read goes first and no row is risked while onOffice still fails; once it answers (or
+     * after a pause credentials or the clock caused, or once reads have kept failing for {@code pause-retry}), one row
+     * is sent alone. Answered, sending resumes for every file; failing, the pause starts again.
+     *
+     * @param row  the row to risk, e.g. a file's first RECEIVED entry
+     * @param what what the row is, for the log
+     */
+    public void probe(LedgerEntry row, String what) {
+        if (gate.readProbeFirst()) {
+            String failure = client.probe();
+            if (failure != null) {
+                gate.pauseForOutage("onOffice still fails (" + failure + "); no row was sent");
+                return;
+            }
+        }
+        LOG.info("{}: sending line {} alone first, to see whether onOffice answers again", what, row.line());
+        send(List.of(row));
+        if (!gate.paused()) {
+            gate.resumed("onOffice answered the probe (" + what + " line " + row.line() + ")");
+        }
+    }
+
     private void report(List<LedgerEntry> mine, SmartmlClient.BatchResult result) {
         Map<String, Long> lines = new HashMap<>();
         mine.forEach(e -> lines.put(e.key(), e.line()));

@@ -63,18 +63,26 @@ public class IntakeGate implements GenericFileFilter<Object> {
 
     /** Whether the file of that name may be picked up now. */
     public boolean mayPickUp(String fileName) {
-        Instant now = clock.instant();
-        Pause p = pause;
-        if (p != null) {
-            if (now.isBefore(p.until())) {
-                return false;
-            }
-            // Let one pick-up through as a probe; if it fails the same way, the pause starts again.
-            pause = new Pause(p.reason(), now.plus(p.pauseLength()), true, p.pauseLength(), p.outage());
-            LOG.info("Sending was paused ({}); trying {} again now, with one row first", p.reason(), fileName);
+        if (pause != null && !probeNow(fileName)) {
+            return false;
         }
         Backoff b = failedFiles.get(fileName);
-        return b == null || !now.isBefore(b.until());
+        return b == null || !clock.instant().isBefore(b.until());
+    }
+
+    /**
+     * True for exactly one caller once a pause has run its time: that caller sends one row as the probe (a file let
+     * through, or a resend waiting in the ledger). If the probe fails the same way, the pause starts again.
+     */
+    public synchronized boolean probeNow(String what) {
+        Pause p = pause;
+        Instant now = clock.instant();
+        if (p == null || now.isBefore(p.until())) {
+            return false;
+        }
+        pause = new Pause(p.reason(), now.plus(p.pauseLength()), true, p.pauseLength(), p.outage());
+        LOG.info("Sending was paused ({}); trying again now, with {}", p.reason(), what);
+        return true;
     }
 
     /** Pauses every pick-up until a person has fixed {@code whatToFix}; logs once per pause what that is. */
@@ -110,6 +118,15 @@ public class IntakeGate implements GenericFileFilter<Object> {
         return p != null && p.probing();
     }
 
+    /**
+     * True while probing after an outage whose pause has not reached {@code retryAfter}: a harmless read goes before
+     * any row. Once reads have kept failing that long, a row is risked, in case the API fails reads but not links.
+     */
+    public boolean readProbeFirst() {
+        Pause p = pause;
+        return p != null && p.outage() && p.pauseLength().compareTo(retryAfter) < 0;
+    }
+
     /** The probe was answered: sending resumes for every file. */
     public void resumed(String why) {
         if (pause != null) {
@@ -118,12 +135,11 @@ public class IntakeGate implements GenericFileFilter<Object> {
         }
     }
 
-    /** A file went through: any pause is over, and that file's back-off is forgotten. */
+    /**
+     * A file went through: its back-off is forgotten. A pause is not over for that: only an answered probe ends it
+     * ({@link #resumed}), since a file may go through without sending anything (all rows duplicates, or finished before).
+     */
     public void succeeded(String fileName) {
-        if (pause != null) {
-            LOG.info("Sending resumed");
-            pause = null;
-        }
         failedFiles.remove(fileName);
     }
 

@@ -50,6 +50,7 @@ public class ResolutionDrops {
     private static final Logger LOG = LoggerFactory.getLogger(ResolutionDrops.class);
     private static final int PAGE = 1000;
 
+    private final IntakeGate gate;
     private final Ledger ledger;
     private final BatchSender sender;
     private final EventSink events;
@@ -63,7 +64,9 @@ public class ResolutionDrops {
      * @param archive where applied drops go ({@code paylink.archive}/resolve)
      * @param error   where unreadable drops go, with {@code <name>.error.txt} ({@code paylink.error}/resolve)
      */
-    public ResolutionDrops(Ledger ledger, BatchSender sender, EventSink events, Path outbox, Path archive, Path error, int batchSize, Clock clock) {
+    public ResolutionDrops(Ledger ledger, BatchSender sender, IntakeGate gate, EventSink events, Path outbox, Path archive, Path error,
+                           int batchSize, Clock clock) {
+        this.gate = gate;
         this.ledger = ledger;
         this.sender = sender;
         this.events = events;
@@ -258,6 +261,11 @@ public class ResolutionDrops {
      */
     public synchronized void sendPending() throws IOException {
         List<LedgerEntry> pending = ledger.pendingResends(batchSize);
+        if (!pending.isEmpty() && gate.paused() && gate.probeNow("a resend (line " + pending.get(0).line() + ")")) {
+            // The pause has run its time and no inbox file is there to probe: a resend is the probe.
+            sender.probe(pending.get(0), "a resend");
+            pending = ledger.pendingResends(batchSize);
+        }
         if (!pending.isEmpty()) {
             sender.send(pending);
             long sent = pending.stream().map(e -> ledger.entry(e.key()).map(ResultLine::status).orElse("")).filter(s -> !s.equals("RECEIVED")).count();

@@ -85,19 +85,11 @@ public class SendQueue {
         };
     }
 
-    /**
-     * Sending was paused and this file is the probe: one row goes alone. Answered (created, rejected, or an error code
-     * of onOffice's own), sending resumes for every file; failing again, the pause starts again and nothing else leaves.
-     */
+    /** Sending was paused and this file is the probe: see {@link BatchSender#probe}. */
     private void probe(AcceptedFile file) {
         List<LedgerEntry> first = ledger.nextToSend(file.run(), 0, 1);
-        if (first.isEmpty()) {
-            return;
-        }
-        LOG.info("{}: sending line {} alone first, to see whether onOffice answers again", file.name(), first.get(0).line());
-        sender.send(first);
-        if (!gate.paused()) {
-            gate.resumed("onOffice answered the probe (" + file.name() + " line " + first.get(0).line() + ")");
+        if (!first.isEmpty()) {
+            sender.probe(first.get(0), file.name());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.paylink.smartml;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paylink.smartml.ActionOutcome.Created;
 import dev.paylink.smartml.ActionOutcome.Held;
@@ -167,6 +168,31 @@ public final class SmartmlClient {
             }
         }
         return answer.status() >= 500 ? "HTTP " + answer.status() : null;
+    }
+
+    /**
+     * Asks whether onOffice answers again after an outage, with one harmless read (no link can come of it): null when
+     * it answered with a JSON object below HTTP 500, whatever that says (an error for the read is an answer too), else
+     * why not. One attempt, never retried.
+     */
+    public String probe() {
+        Exchange exchange = exchange(SmartmlEnvelope.probe(mapper, credentials, clock));
+        if (exchange instanceof NeverLeft neverLeft) {
+            return "could not connect to " + hostAndPort + ": " + describe(neverLeft.cause());
+        }
+        if (exchange instanceof MayHaveLeft mayHaveLeft) {
+            return mayHaveLeft.message().replace("; the link may exist", "");
+        }
+        Answer answer = (Answer) exchange;
+        if (answer.status() >= 500) {
+            return "HTTP " + answer.status();
+        }
+        try {
+            JsonNode root = mapper.readTree(decode(answer.headers(), answer.body()));
+            return root != null && root.isObject() ? null : "HTTP " + answer.status() + " without a JSON answer";
+        } catch (IOException e) {
+            return "HTTP " + answer.status() + " with an unreadable answer (" + describe(e) + ")";
+        }
     }
 
     /** One POST. Never throws for transport trouble: says whether the request certainly never left, or what came back. */

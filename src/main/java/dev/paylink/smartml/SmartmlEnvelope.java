@@ -16,6 +16,9 @@ final class SmartmlEnvelope {
     static final String ACTION_ID = "urn:onoffice-de-ns:smart:2.5:smartml:action:do";
     static final String RESOURCE_TYPE = "subsequentPaymentLink";
     static final int HMAC_VERSION = 2;
+    /** The probe's action: a read that creates nothing (the official SDK's own test vector uses it). */
+    static final String PROBE_ACTION_ID = "urn:onoffice-de-ns:smart:2.5:smartml:action:get";
+    static final String PROBE_RESOURCE_TYPE = "estateCategories";
 
     private SmartmlEnvelope() {
     }
@@ -46,6 +49,27 @@ final class SmartmlEnvelope {
             parameters.put("sendMailToCustomer", request.sendMailToCustomer());
             parameters.put("transactionid", request.transactionId());
         }
+        try {
+            return mapper.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a tree of strings and numbers", e);
+        }
+    }
+
+    /** A request with one harmless read action, signed like any other: asks whether onOffice answers, changes nothing. */
+    static byte[] probe(ObjectMapper mapper, SmartmlCredentials credentials, Clock clock) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("token", credentials.token());
+        long timestamp = clock.instant().getEpochSecond();
+        ObjectNode node = root.putObject("request").putArray("actions").addObject();
+        node.put("actionid", PROBE_ACTION_ID);
+        node.put("resourceid", "");
+        node.put("resourcetype", PROBE_RESOURCE_TYPE);
+        node.put("identifier", "paylink-probe");
+        node.put("timestamp", timestamp);
+        node.put("hmac", HmacV2.sign(credentials.secret(), credentials.token(), timestamp, PROBE_RESOURCE_TYPE, PROBE_ACTION_ID));
+        node.put("hmac_version", HMAC_VERSION);
+        node.putObject("parameters");
         try {
             return mapper.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {

@@ -53,7 +53,7 @@ abstract class ResolutionLedgerContract {
         ledger.markSending(ledger.nextToSend(run, 0, 10));
         ledger.recordOutcomes(List.of(new ActionOutcome.Uncertain("k2", null, "HTTP 500"), new ActionOutcome.Uncertain("k3", null, "HTTP 500"),
                 new ActionOutcome.Created("k4", "https://onoffice.invalid/4", true)));
-        ledger.complete(run);
+        ledger.complete(run, "archive/orders.csv");
     }
 
     private static Resolution.Request created(String key, String sha, long line) {
