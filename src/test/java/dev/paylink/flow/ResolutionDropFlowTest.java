@@ -203,7 +203,7 @@ class ResolutionDropFlowTest {
     void aResendDecidedWhileSendingIsPausedWaitsReceivedAndGoesOutOnceSendingResumes() throws Exception {
         uncertainOrders();
         IntakeGate gate = app.bean("intakeGate", IntakeGate.class);
-        gate.pauseForOutage("onOffice is down (test)");
+        gate.pause("onOffice is down (test)", "Wait."); // 5 min: it does not end by itself during this part
 
         drop(resolveFolder(), "resend.csv", "file,line,decision\norders.csv,2,resend\n");
         List<CSVRecord> answer = awaitCsv(app.outbox().resolve("resend.resolution.csv"));
@@ -212,8 +212,9 @@ class ResolutionDropFlowTest {
         assertThat(onOffice.executionsOf("R-2")).isZero();
         assertThat(resolvedEvents()).as("announced once it has settled").isEmpty();
 
-        // No inbox file to probe with: once the pause has run its time, the waiting resend is the probe (after a
-        // harmless read), and sending resumes.
+        // Now an outage whose pause ends in 300 ms (tests): with no inbox file to probe with, the waiting resend is the
+        // probe (after a harmless read), and sending resumes.
+        gate.pauseForOutage("onOffice is failing (test)");
         List<JsonNode> resolved = awaitEvents(1);
         assertThat(gate.paused()).isFalse();
         assertThat(resolved.get(0).at("/data/newState").asText()).isEqualTo("CREATED");
