@@ -89,7 +89,8 @@ class IntakeFlowTest {
         assertThat(lines.get(6).get(5)).isEqualTo("'=HYPERLINK(\"http://evil.invalid\")");
         assertThat(lines.get(7).get(9)).contains("description");
 
-        assertThat(app.archive().resolve("orders.csv")).exists();
+        // The summary is written before the run is COMPLETED and the file moved: wait for the move.
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(app.archive().resolve("orders.csv")));
         await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(app.inbox().resolve("orders.csv")));
         assertThat(onOffice.executedCount()).isEqualTo(4);
         assertThat(onOffice.executionsByIdentifier().values()).containsOnly(1);
