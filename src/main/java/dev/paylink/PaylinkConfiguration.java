@@ -242,7 +242,8 @@ public class PaylinkConfiguration implements CamelConfiguration {
         } else if (mailHost.isPresent()) {
             mail = new MailSettings(mailHost.get(), s.positiveInt("paylink.mail.port"), MailSettings.Security.parse(s.string("paylink.mail.security")),
                     s.optional("paylink.mail.username").orElse(null), s.optional("paylink.mail.password").orElse(null), s.string("paylink.mail.from"),
-                    outbox, s.duration("paylink.mail.connect-timeout"), s.duration("paylink.mail.read-timeout"));
+                    outbox, s.duration("paylink.mail.connect-timeout"), s.duration("paylink.mail.read-timeout"),
+                    s.bool("paylink.mail.allow-plain-auth"));
         }
         if (mail != null) {
             mail.routeProperties().forEach(camel.getPropertiesComponent()::addOverrideProperty);

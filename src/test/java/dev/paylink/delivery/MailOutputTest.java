@@ -54,7 +54,9 @@ class MailOutputTest {
     }
 
     private MailSettings settings(int port, MailSettings.Security security, String username, String password, Duration readTimeout) {
-        return new MailSettings("127.0.0.1", port, security, username, password, "paylink <" + FROM + ">", outbox, Duration.ofSeconds(2), readTimeout);
+        // allowPlainAuth: GreenMail speaks plain SMTP only, and the login tests run over it.
+        return new MailSettings("127.0.0.1", port, security, username, password, "paylink <" + FROM + ">", outbox, Duration.ofSeconds(2), readTimeout,
+                true);
     }
 
     private MailOutput output(MailSettings settings) throws Exception {
