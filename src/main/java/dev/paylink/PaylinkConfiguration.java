@@ -29,6 +29,7 @@ import dev.paylink.ledger.Deliveries;
 import dev.paylink.ledger.H2Durability;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLinks;
+import dev.paylink.report.ReportFormat;
 import dev.paylink.sandbox.OnOfficeSimulator;
 import dev.paylink.sandbox.SmartPaySimulator;
 import dev.paylink.sandbox.SmtpCapture;
@@ -151,11 +152,13 @@ public class PaylinkConfiguration implements CamelConfiguration {
         registry.bind("fileIntake", new FileIntake(ledger, intakeSettings(s), progress, clock, watchdog));
         registry.bind("sendQueue", new SendQueue(ledger, gate, sender, watchdog, batchSize, progress));
         registry.bind("batchSender", sender);
-        registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock));
+        // Results files: ',' by default; ';' and a BOM open by double-click in German Excel.
+        ReportFormat reportFormat = ReportFormat.of(s.string("paylink.report.delimiter"), s.bool("paylink.report.bom"));
+        registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock, reportFormat));
         registry.bind("onofficeSenders", senders(camel, concurrency));
         // Resolution drops: a person's decisions about UNCERTAIN rows. A resend cut off by a kill is UNCERTAIN again first.
         ResolutionDrops resolutions = new ResolutionDrops(ledger, sender, gate, events, outbox,
-                archive.resolve("resolve"), error.resolve("resolve"), batchSize, clock);
+                archive.resolve("resolve"), error.resolve("resolve"), batchSize, clock, reportFormat);
         resolutions.recoverInterrupted();
         registry.bind("resolutionDrops", resolutions);
 
