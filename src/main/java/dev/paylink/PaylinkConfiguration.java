@@ -29,6 +29,7 @@ import dev.paylink.ledger.Deliveries;
 import dev.paylink.ledger.H2Durability;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLinks;
+import dev.paylink.report.ReportFormat;
 import dev.paylink.sandbox.OnOfficeSimulator;
 import dev.paylink.sandbox.SmartPaySimulator;
 import dev.paylink.sandbox.SmtpCapture;
@@ -151,11 +152,13 @@ public class PaylinkConfiguration implements CamelConfiguration {
         registry.bind("fileIntake", new FileIntake(ledger, intakeSettings(s), progress, clock, watchdog));
         registry.bind("sendQueue", new SendQueue(ledger, gate, sender, watchdog, batchSize, progress));
         registry.bind("batchSender", sender);
-        registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock));
+        // Results files: ',' by default; ';' and a BOM open by double-click in German Excel.
+        ReportFormat reportFormat = ReportFormat.of(s.string("paylink.report.delimiter"), s.bool("paylink.report.bom"));
+        registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock, reportFormat));
         registry.bind("onofficeSenders", senders(camel, concurrency));
         // Resolution drops: a person's decisions about UNCERTAIN rows. A resend cut off by a kill is UNCERTAIN again first.
         ResolutionDrops resolutions = new ResolutionDrops(ledger, sender, gate, events, outbox,
-                archive.resolve("resolve"), error.resolve("resolve"), batchSize, clock);
+                archive.resolve("resolve"), error.resolve("resolve"), batchSize, clock, reportFormat);
         resolutions.recoverInterrupted();
         registry.bind("resolutionDrops", resolutions);
 
@@ -242,7 +245,8 @@ public class PaylinkConfiguration implements CamelConfiguration {
         } else if (mailHost.isPresent()) {
             mail = new MailSettings(mailHost.get(), s.positiveInt("paylink.mail.port"), MailSettings.Security.parse(s.string("paylink.mail.security")),
                     s.optional("paylink.mail.username").orElse(null), s.optional("paylink.mail.password").orElse(null), s.string("paylink.mail.from"),
-                    outbox, s.duration("paylink.mail.connect-timeout"), s.duration("paylink.mail.read-timeout"));
+                    outbox, s.duration("paylink.mail.connect-timeout"), s.duration("paylink.mail.read-timeout"),
+                    s.bool("paylink.mail.allow-plain-auth"));
         }
         if (mail != null) {
             mail.routeProperties().forEach(camel.getPropertiesComponent()::addOverrideProperty);

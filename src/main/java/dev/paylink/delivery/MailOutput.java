@@ -21,6 +21,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.attachment.AttachmentMessage;
+import org.apache.camel.component.mail.MailConstants;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * ({@code routes/mail.camel.yaml}, camel-mail) to the recipients in {@link Delivery#target()} (comma-separated).
  *
  * <p>The rendered parts travel as exchange <em>properties</em> ({@link #TO}, {@link #FROM}, {@link #SUBJECT}, {@link #TEXT},
- * {@link #HTML}) and the results file as a Camel attachment; the route strips every header before it sets To, From
- * and Subject from them. One try per call; what went wrong becomes {@link DeliveryResult.Retry} (the server or the
+ * {@link #HTML}, {@link #EVENT_ID}) and the results file as a Camel attachment; the route strips every header and
+ * {@link MailComposer} builds the whole message from them (MIME structure, stable Message-ID). One try per call; what went wrong becomes {@link DeliveryResult.Retry} (the server or the
  * network may recover, credentials may be fixed) or {@link DeliveryResult.Failed} (the server refused the mail or an
  * address for good), see {@link #classify(Throwable)}.
  */
@@ -45,6 +46,8 @@ public final class MailOutput implements Output {
     public static final String SUBJECT = "paylinkMailSubject";
     public static final String TEXT = "paylinkMailText";
     public static final String HTML = "paylinkMailHtml";
+    /** The event's id: the mail's Message-ID and {@code X-Paylink-Event-Id} are derived from it. */
+    public static final String EVENT_ID = "paylinkMailEventId";
 
     private static final Logger LOG = LoggerFactory.getLogger(MailOutput.class);
 
@@ -94,6 +97,7 @@ public final class MailOutput implements Output {
             exchange.setProperty(SUBJECT, mail.subject());
             exchange.setProperty(TEXT, mail.textBody());
             exchange.setProperty(HTML, mail.htmlBody());
+            exchange.setProperty(EVENT_ID, d.eventId());
             if (!mail.attachments().isEmpty()) {
                 AttachmentMessage message = exchange.getIn(AttachmentMessage.class);
                 for (Path file : mail.attachments()) {
@@ -103,7 +107,8 @@ public final class MailOutput implements Output {
         });
         Exception error = result.getException();
         if (error == null) {
-            LOG.info("delivery {}: mail '{}' accepted by {}:{} for {}", d.id(), mail.subject(), settings.host(), settings.port(), to);
+            LOG.info("delivery {}: mail '{}' ({}) accepted by {}:{} for {}", d.id(), mail.subject(),
+                    result.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID), settings.host(), settings.port(), to);
             return new DeliveryResult.Delivered("accepted by " + settings.host() + ":" + settings.port() + " for " + to);
         }
         DeliveryResult r = classify(error);

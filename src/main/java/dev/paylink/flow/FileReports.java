@@ -10,6 +10,7 @@ import dev.paylink.intake.UnreadableFileException;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.ResultLine;
 import dev.paylink.report.FileSummary;
+import dev.paylink.report.ReportFormat;
 import dev.paylink.report.ResultsCsv;
 import java.io.File;
 import java.io.IOException;
@@ -47,9 +48,13 @@ public class FileReports {
     private final Path archive;
     private final Path error;
     private final Clock clock;
+    private final ReportFormat format;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public FileReports(Ledger ledger, IntakeGate gate, EventSink events, Path outbox, Path archive, Path error, Clock clock) {
+    /** @param format delimiter and BOM of {@code x.results.csv} */
+    public FileReports(Ledger ledger, IntakeGate gate, EventSink events, Path outbox, Path archive, Path error, Clock clock,
+                       ReportFormat format) {
+        this.format = format;
         this.ledger = ledger;
         this.events = events;
         this.gate = gate;
@@ -79,7 +84,7 @@ public class FileReports {
         STATUSES.forEach(s -> counts.put(s, 0L));
         long rows = 0;
         Path tmp = outbox.resolve("." + base + RESULTS + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResultsCsv csv = new ResultsCsv(w)) {
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResultsCsv csv = new ResultsCsv(w, format)) {
             long after = 0;
             for (List<ResultLine> page = ledger.results(file.run(), after, PAGE); !page.isEmpty(); page = ledger.results(file.run(), after, PAGE)) {
                 List<Event<?>> linkEvents = new ArrayList<>();

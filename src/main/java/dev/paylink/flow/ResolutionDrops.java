@@ -10,6 +10,7 @@ import dev.paylink.ledger.LedgerEntry;
 import dev.paylink.ledger.Resolution;
 import dev.paylink.ledger.Resolution.Outcome;
 import dev.paylink.ledger.ResultLine;
+import dev.paylink.report.ReportFormat;
 import dev.paylink.report.ResolutionCsv;
 import dev.paylink.report.ResultsCsv;
 import dev.paylink.resolve.DropLine;
@@ -59,13 +60,16 @@ public class ResolutionDrops {
     private final Path error;
     private final int batchSize;
     private final Clock clock;
+    private final ReportFormat format;
 
     /**
      * @param archive where applied drops go ({@code paylink.archive}/resolve)
      * @param error   where unreadable drops go, with {@code <name>.error.txt} ({@code paylink.error}/resolve)
+     * @param format  delimiter and BOM of the answers and the fresh results files
      */
     public ResolutionDrops(Ledger ledger, BatchSender sender, IntakeGate gate, EventSink events, Path outbox, Path archive, Path error,
-                           int batchSize, Clock clock) {
+                           int batchSize, Clock clock, ReportFormat format) {
+        this.format = format;
         this.gate = gate;
         this.ledger = ledger;
         this.sender = sender;
@@ -214,7 +218,7 @@ public class ResolutionDrops {
     private Path writeAnswer(String dropName, List<Item> items) throws IOException {
         Path target = free(outbox, FolderTargets.baseName(dropName), ".resolution.csv");
         Path tmp = outbox.resolve("." + target.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResolutionCsv csv = new ResolutionCsv(w)) {
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResolutionCsv csv = new ResolutionCsv(w, format)) {
             for (Item item : items) {
                 csv.write(answer(dropName, item));
             }
@@ -325,7 +329,7 @@ public class ResolutionDrops {
         }
         Path target = free(outbox, s.reportBase() + ".resolved-" + FolderTargets.baseName(s.recorded().dropFile()), ".results.csv");
         Path tmp = outbox.resolve("." + target.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResultsCsv csv = new ResultsCsv(w)) {
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8); ResultsCsv csv = new ResultsCsv(w, format)) {
             long after = 0;
             List<ResultLine> page;
             while (!(page = ledger.results(s.run(), after, PAGE)).isEmpty()) {

@@ -3,12 +3,12 @@ package dev.paylink.report;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes {@code outbox/<drop>.resolution.csv}, the answer to a resolution drop: one line per line of the drop, with
- * what became of it. Same conventions as the results CSV: RFC 4180, LF, UTF-8, formula-like cells neutralised.
+ * what became of it. Same conventions as the results CSV: RFC 4180, LF, UTF-8, formula-like cells neutralised, delimiter
+ * and BOM as the {@link ReportFormat} says.
  */
 public final class ResolutionCsv implements Closeable {
 
@@ -21,8 +21,9 @@ public final class ResolutionCsv implements Closeable {
 
     private final CSVPrinter printer;
 
-    public ResolutionCsv(Writer out) throws IOException {
-        this.printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator("\n").get());
+    /** @param out a UTF-8 writer */
+    public ResolutionCsv(Writer out, ReportFormat format) throws IOException {
+        this.printer = format.printer(out);
         printer.printRecord((Object[]) HEADER);
     }
 

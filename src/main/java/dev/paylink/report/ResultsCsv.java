@@ -4,24 +4,23 @@ import dev.paylink.ledger.ResultLine;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Writes {@code x.results.csv}: RFC 4180 quoting, LF line ends, UTF-8, one line per input row. A cell that a
- * spreadsheet would run as a formula (starting with {@code = + - @}, tab or CR) is prefixed with {@code '}.
+ * Writes {@code x.results.csv}: RFC 4180 quoting, LF line ends, UTF-8, one line per input row; delimiter and BOM as the
+ * {@link ReportFormat} says. A cell that a spreadsheet would run as a formula (starting with {@code = + - @}, tab or CR)
+ * is prefixed with {@code '}.
  */
 public final class ResultsCsv implements Closeable {
 
     public static final String[] HEADER = {"line", "key", "status", "transactionid", "priceNet", "description",
         "subsequentPaymentUrl", "mailToCustomerSent", "errorCode", "message"};
 
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\n").get();
-
     private final CSVPrinter printer;
 
-    public ResultsCsv(Writer out) throws IOException {
-        this.printer = new CSVPrinter(out, FORMAT);
+    /** @param out a UTF-8 writer */
+    public ResultsCsv(Writer out, ReportFormat format) throws IOException {
+        this.printer = format.printer(out);
         printer.printRecord((Object[]) HEADER);
     }
 

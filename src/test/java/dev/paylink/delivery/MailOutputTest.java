@@ -10,6 +10,7 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.math.BigDecimal;
@@ -53,7 +54,9 @@ class MailOutputTest {
     }
 
     private MailSettings settings(int port, MailSettings.Security security, String username, String password, Duration readTimeout) {
-        return new MailSettings("127.0.0.1", port, security, username, password, "paylink <" + FROM + ">", outbox, Duration.ofSeconds(2), readTimeout);
+        // allowPlainAuth: GreenMail speaks plain SMTP only, and the login tests run over it.
+        return new MailSettings("127.0.0.1", port, security, username, password, "paylink <" + FROM + ">", outbox, Duration.ofSeconds(2), readTimeout,
+                true);
     }
 
     private MailOutput output(MailSettings settings) throws Exception {
@@ -90,7 +93,9 @@ class MailOutputTest {
         assertThat(m.getRecipients(Message.RecipientType.TO)).extracting(a -> ((InternetAddress) a).getAddress()).containsExactly(OPS);
         assertThat(((InternetAddress) m.getFrom()[0]).getAddress()).isEqualTo(FROM);
         assertThat(m.getSubject()).isEqualTo("paylink: orders.csv done — 4 created, 1 rejected, 1 invalid");
-        assertThat(m.getContentType()).startsWith("multipart/alternative");
+        // The attachment sits beside the text/HTML alternative, not inside its HTML branch: a client that shows the plain
+        // part lists it too.
+        assertThat(structure(m)).isEqualTo("multipart/mixed[multipart/alternative[text/plain, text/html], text/csv attachment orders.results.csv]");
 
         List<Part> leaves = leaves(m);
         Part text = leaves.stream().filter(p -> is(p, "text/plain")).findFirst().orElseThrow();
@@ -102,6 +107,48 @@ class MailOutputTest {
         assertThat(attachment.getDisposition()).isEqualToIgnoringCase(Part.ATTACHMENT);
         assertThat(attachment.getContentType()).startsWith("text/csv");
         assertThat(new String(attachment.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n")).isEqualTo(csv);
+    }
+
+    @Test
+    void aMailWithoutAttachmentIsTextAndHtmlAlternatives() throws Exception {
+        MailOutput mail = greenMailOutput();
+
+        // file.completed whose results file is missing: nothing to attach.
+        DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileCompleted("orders.csv", TestEvents.counts(1, 0, 0, 0, 0, 0),
+                List.of(), "orders.results.csv")));
+
+        assertThat(result).isInstanceOf(DeliveryResult.Delivered.class);
+        assertThat(structure(onlyMessage())).isEqualTo("multipart/alternative[text/plain, text/html]");
+    }
+
+    @Test
+    void everySendOfOneEventCarriesTheSameMessageIdAndTheEventId() throws Exception {
+        MailOutput mail = greenMailOutput();
+        String payload = TestEvents.fileFailed("x.csv", "empty file", null);
+
+        assertThat(mail.deliver(new Delivery(1, "0f8e5a52-3b8c-3d4e-9a7f-2c1d5e6f7a8b", EventTypes.FILE_FAILED, "mail", OPS, payload, 0,
+                Instant.now()))).isInstanceOf(DeliveryResult.Delivered.class);
+        // The same event again (a retry after a lost answer, a replayed dead letter), then another event.
+        assertThat(mail.deliver(new Delivery(1, "0f8e5a52-3b8c-3d4e-9a7f-2c1d5e6f7a8b", EventTypes.FILE_FAILED, "mail", OPS, payload, 3,
+                Instant.now()))).isInstanceOf(DeliveryResult.Delivered.class);
+        assertThat(mail.deliver(new Delivery(2, "6a1b2c3d-0000-3000-8000-000000000002", EventTypes.FILE_FAILED, "mail", OPS, payload, 0,
+                Instant.now()))).isInstanceOf(DeliveryResult.Delivered.class);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> smtp.getReceivedMessages().length == 3);
+        MimeMessage[] got = smtp.getReceivedMessages();
+        assertThat(got[0].getMessageID()).isEqualTo("<0f8e5a52-3b8c-3d4e-9a7f-2c1d5e6f7a8b@example.com>");
+        assertThat(got[1].getMessageID()).isEqualTo(got[0].getMessageID());
+        assertThat(got[2].getMessageID()).isEqualTo("<6a1b2c3d-0000-3000-8000-000000000002@example.com>");
+        assertThat(got[0].getHeader(MailComposer.EVENT_ID_HEADER)).containsExactly("0f8e5a52-3b8c-3d4e-9a7f-2c1d5e6f7a8b");
+        assertThat(got[1].getHeader(MailComposer.EVENT_ID_HEADER)).containsExactly("0f8e5a52-3b8c-3d4e-9a7f-2c1d5e6f7a8b");
+        assertThat(got[2].getHeader(MailComposer.EVENT_ID_HEADER)).containsExactly("6a1b2c3d-0000-3000-8000-000000000002");
+    }
+
+    @Test
+    void theMessageIdTakesTheDomainOfFromAndOnlySafeCharacters() {
+        assertThat(MailComposer.messageId("ab-12", "paylink <paylink@mail.example.com>")).isEqualTo("<ab-12@mail.example.com>");
+        assertThat(MailComposer.messageId("a b<c>@d\r\n", "paylink@example.com")).isEqualTo("<a_b_c__d__@example.com>");
+        assertThat(MailComposer.messageId("ab-12", "paylink")).isEqualTo("<ab-12@paylink-routes>");
     }
 
     @Test
@@ -321,6 +368,20 @@ class MailOutputTest {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** The MIME tree as base types, e.g. {@code multipart/mixed[multipart/alternative[text/plain, text/html], text/csv attachment x.csv]}. */
+    private static String structure(Part part) throws Exception {
+        String type = new ContentType(part.getContentType()).getBaseType().toLowerCase(java.util.Locale.ROOT);
+        if (part.isMimeType("multipart/*")) {
+            Multipart mp = (Multipart) part.getContent();
+            List<String> children = new ArrayList<>();
+            for (int i = 0; i < mp.getCount(); i++) {
+                children.add(structure(mp.getBodyPart(i)));
+            }
+            return type + "[" + String.join(", ", children) + "]";
+        }
+        return Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) ? type + " attachment " + part.getFileName() : type;
     }
 
     private static List<Part> leaves(Part part) throws Exception {

@@ -60,6 +60,8 @@ class PausedSendingTest {
                 Map.entry("paylink.smartpay.merchant-key", "merchant-test"), Map.entry("paylink.smartpay.authentication-key", OTHER_SECRET),
                 Map.entry("paylink.mail.host", "127.0.0.1"), Map.entry("paylink.mail.port", "9"), Map.entry("paylink.mail.security", "none"),
                 Map.entry("paylink.mail.username", "mailer"), Map.entry("paylink.mail.password", OTHER_SECRET),
+                // A login over plain SMTP must be allowed explicitly; its start-up WARN is checked for secrets too.
+                Map.entry("paylink.mail.allow-plain-auth", "true"),
                 Map.entry("paylink.webhook.urls", "http://127.0.0.1:9/hook"), Map.entry("paylink.webhook.secret", OTHER_SECRET)));
     }
 
