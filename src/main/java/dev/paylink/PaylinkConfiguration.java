@@ -249,7 +249,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
             outputs.put("mail", new MailOutput(camel, mail, new MailRenderer(outbox)));
             String defaultTo = s.optional("paylink.mail.to").orElse(sandbox ? "backoffice@sandbox.invalid" : "");
             for (String type : EventTypes.ALL) {
-                mailTo.put(type, s.optional("paylink.mail.to." + type.replace('.', '-')).orElse(defaultTo));
+                mailTo.put(type, s.optional("paylink.mail.to." + DeliveryRouting.key(type)).orElse(defaultTo));
             }
         }
 
@@ -271,11 +271,11 @@ public class PaylinkConfiguration implements CamelConfiguration {
 
         Map<String, List<String>> routes = new LinkedHashMap<>();
         for (String type : EventTypes.ALL) {
-            String configured = s.optional("paylink.deliver." + type.replace('.', '-')).orElse("file");
+            String configured = s.optional("paylink.deliver." + DeliveryRouting.key(type)).orElse("file");
             List<String> wanted = configured.equalsIgnoreCase("none") ? List.of() : csv(configured);
             for (String output : wanted) {
                 if (!List.of("file", "mail", "webhook").contains(output)) {
-                    throw new IllegalArgumentException("paylink.deliver." + type.replace('.', '-') + " names an unknown output '" + output
+                    throw new IllegalArgumentException("paylink.deliver." + DeliveryRouting.key(type) + " names an unknown output '" + output
                             + "'; expected file, mail, webhook, or none");
                 }
             }
