@@ -23,10 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Deliveries that could not be made: each is written to {@code outbox/deadletter/} as one JSON file holding the
  * target, the last error and the payload exactly as it would be sent (a URL only ever masked). Moving such a file into
- * the replay folder sends it again ({@link #replay(File)}).
+ * the replay folder sends it again ({@link #replay(File)}); an empty file {@code <endpoint>.replay-all} there sends every
+ * dead delivery of that webhook endpoint again ({@link #replayAll(File)}).
  */
 public class DeadLetters {
 
+    /** The name ending of a replay-all request: {@code <endpoint>.replay-all}. */
+    public static final String REPLAY_ALL = ".replay-all";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final Path folder;
@@ -42,7 +45,7 @@ public class DeadLetters {
     }
 
     /**
-     * @param endpoints the configured webhook endpoints' names
+     * @param endpoints the configured webhook endpoints' names: what a replay-all request may name
      */
     public DeadLetters(Path folder, Path replayFolder, Deliveries queue, Clock clock, Set<String> endpoints) {
         this.folder = folder;
@@ -77,8 +80,10 @@ public class DeadLetters {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write dead letter " + file, e);
         }
-        LOG.error("{} of {} {} to {} given up after {} ({}); kept in {}. Move the file into {} to send it again.", d.output(), d.eventType(),
-                d.eventId(), destination, attempts == 1 ? "1 try" : attempts + " tries", lastError, file, replayFolder);
+        String replayAll = d.output().equals(WebhookOutput.NAME) && endpoints.contains(d.target())
+                ? ", or drop an empty file " + d.target() + REPLAY_ALL + " there to send all of that endpoint's again" : "";
+        LOG.error("{} of {} {} to {} given up after {} ({}); kept in {}. Move the file into {} to send it again{}.", d.output(), d.eventType(),
+                d.eventId(), destination, attempts == 1 ? "1 try" : attempts + " tries", lastError, file, replayFolder, replayAll);
         return file;
     }
 
@@ -87,6 +92,42 @@ public class DeadLetters {
         Letter letter = read(file.toPath());
         revive(letter, clock.instant());
         LOG.info("replaying {} of {} {} to {}", letter.output(), letter.eventType(), letter.eventId(), letter.target());
+    }
+
+    /**
+     * An (empty) file {@code <endpoint>.replay-all} dropped into the replay folder: every dead delivery of that webhook
+     * endpoint is due again, attempts from zero. Its dead-letter files move to {@code .replayed/} in the replay folder,
+     * as a replayed letter does. Returns how many deliveries are due again.
+     *
+     * @throws IllegalArgumentException when the name is no configured endpoint's
+     */
+    public int replayAll(File request) {
+        String fileName = request.getName();
+        String endpoint = fileName.endsWith(REPLAY_ALL) ? fileName.substring(0, fileName.length() - REPLAY_ALL.length()) : fileName;
+        if (!endpoints.contains(endpoint)) {
+            throw new IllegalArgumentException(fileName + " names no webhook endpoint; configured: "
+                    + (endpoints.isEmpty() ? "none" : String.join(", ", endpoints.stream().sorted().toList())));
+        }
+        Instant now = clock.instant();
+        int letters = 0;
+        for (Path file : letterFiles()) {
+            Letter letter;
+            try {
+                letter = read(file);
+            } catch (IllegalArgumentException e) {
+                continue; // not ours to judge here; a replay of that file says what is wrong with it
+            }
+            if (letter.output().equals(WebhookOutput.NAME) && letter.target().equals(endpoint)) {
+                revive(letter, now);
+                moveToReplayed(file);
+                letters++;
+            }
+        }
+        // dead deliveries whose letter was deleted or moved away are due again too: the ledger is the record
+        int more = queue.reviveAll(WebhookOutput.NAME, endpoint, now);
+        LOG.info("replay-all for webhook endpoint {}: {} dead deliveries are due again ({} dead-letter files moved to {})", endpoint,
+                letters + more, letters, replayFolder.resolve(".replayed"));
+        return letters + more;
     }
 
     private record Letter(String eventId, String eventType, String output, String target, String payload) {
@@ -109,6 +150,29 @@ public class DeadLetters {
             // Not dead in this ledger (another database, or already revived): queue it afresh from the letter itself.
             queue.enqueue(List.of(new Deliveries.Request(letter.eventId(), letter.eventType(), letter.output(), letter.target(),
                     letter.payload())), now);
+        }
+    }
+
+    private List<Path> letterFiles() {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (var files = Files.list(folder)) {
+            return files.filter(f -> {
+                String n = f.getFileName().toString();
+                return !n.startsWith(".") && n.endsWith(".json") && Files.isRegularFile(f);
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list the dead letters in " + folder, e);
+        }
+    }
+
+    private void moveToReplayed(Path file) {
+        try {
+            Path replayed = Files.createDirectories(replayFolder.resolve(".replayed"));
+            Files.move(file, replayed.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("dead letter {} is replayed but could not be moved out of {}: {}", file.getFileName(), folder, e.toString());
         }
     }
 

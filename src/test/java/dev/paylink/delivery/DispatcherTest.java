@@ -316,4 +316,50 @@ class DispatcherTest {
         });
         assertThat(webhook.tries).hasSize(50).extracting(Delivery::id).doesNotHaveDuplicates();
     }
+
+    @Test
+    void replayAllOfAnEndpointSendsEveryDeadDeliveryOfThatEndpointOnly() throws Exception {
+        DeadLetters named = new DeadLetters(outbox.resolve("deadletter"), outbox.resolve("replay"), queue, clock, Set.of("crm", "ops"));
+        Dispatcher d2 = new Dispatcher(queue, Map.of("webhook", webhook), named, new Dispatcher.Settings(1, Duration.ofSeconds(20),
+                Duration.ofMinutes(10), 4, 100), clock);
+        try {
+            DeliveryRouting routing = new DeliveryRouting(Map.of("file.completed", List.of("webhook")), Map.of(), List.of("crm", "ops"));
+            EventBus endpoints = new EventBus(new EventLog(outbox.resolve("events")), queue, routing, Set.of("file", "webhook"), clock);
+            for (int i = 0; i < 3; i++) {
+                endpoints.publish(Event.stable("file.completed", "dead-" + i, Map.of("file", "f" + i), clock));
+            }
+            webhook.answer = d -> new DeliveryResult.Retry("HTTP 503", null);
+            d2.dispatch("webhook");
+            assertThat(queue.all("webhook")).allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DEAD));
+            List<Path> letters;
+            try (var files = Files.list(outbox.resolve("deadletter"))) {
+                letters = files.toList();
+            }
+            assertThat(letters).hasSize(6).filteredOn(f -> f.getFileName().toString().endsWith("-webhook-crm.json")).hasSize(3);
+            // one letter of crm was deleted by hand: the ledger still knows it is dead, and replay-all sends it too
+            Files.delete(letters.stream().filter(f -> f.getFileName().toString().endsWith("-webhook-crm.json")).findFirst().orElseThrow());
+
+            webhook.answer = d -> new DeliveryResult.Delivered("ok");
+            Path request = Files.createDirectories(outbox.resolve("replay")).resolve("crm.replay-all");
+            Files.createFile(request);
+            assertThat(named.replayAll(request.toFile())).isEqualTo(3);
+            d2.dispatch("webhook");
+
+            assertThat(queue.all("webhook")).filteredOn(d -> d.target().equals("crm"))
+                    .allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DELIVERED));
+            assertThat(queue.all("webhook")).filteredOn(d -> d.target().equals("ops"))
+                    .allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DEAD));
+            try (var files = Files.list(outbox.resolve("deadletter"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).hasSize(3).allMatch(n -> n.endsWith("-webhook-ops.json"));
+            }
+            try (var files = Files.list(outbox.resolve("replay/.replayed"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).hasSize(2).allMatch(n -> n.endsWith("-webhook-crm.json"));
+            }
+            Path typo = Files.createFile(outbox.resolve("replay/crn.replay-all"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> named.replayAll(typo.toFile()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("crn.replay-all names no webhook endpoint; configured: crm, ops");
+        } finally {
+            d2.close();
+        }
+    }
 }

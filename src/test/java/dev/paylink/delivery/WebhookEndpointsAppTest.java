@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Named webhook endpoints in the running app, against real signature-checking receivers on 127.0.0.1: a slow one
  * never delays a healthy one, a rotating secret is accepted by receivers that know either secret, credentials in a URL
- * are never written anywhere, and configuration keys that name nothing are named at start.
+ * are never written anywhere, a whole endpoint's dead letters are replayed in one step, and configuration keys that
+ * name nothing are named at start.
  */
 class WebhookEndpointsAppTest {
 
@@ -186,6 +187,41 @@ class WebhookEndpointsAppTest {
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("ERROR webhook of payment.status_changed").contains("to guarded (" + masked + ")"));
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("DEBUG webhook POST to guarded (" + masked + ")"));
             assertThat(String.join("\n", lines)).doesNotContain("SECRET");
+        }
+    }
+
+    @Test
+    void anEmptyReplayAllFileSendsEveryDeadLetterOfThatEndpointAgain() throws Exception {
+        WebhookCapture crm = receiver().answer(WebhookCapture.Answer.of(503));
+        WebhookCapture ops = receiver().answer(WebhookCapture.Answer.of(503));
+        try (PaylinkApp app = app(Map.of("paylink.webhook.crm.url", crm.url("/hook"), "paylink.webhook.crm.secret", SECRET,
+                "paylink.webhook.ops.url", ops.url("/hook"), "paylink.webhook.ops.secret", SECRET,
+                "paylink.deliver.max-attempts", "2", "paylink.deliver.first-backoff", "100ms"))) {
+            EventBus bus = app.bean("eventBus", EventBus.class);
+            bus.publishAll(List.of(statusChanged("replay-0"), statusChanged("replay-1"), statusChanged("replay-2")));
+            Path folder = app.outbox().resolve("deadletter");
+            await().atMost(Duration.ofSeconds(15)).until(() -> Files.isDirectory(folder) && DeliveryFlowLetters.count(folder) == 6);
+
+            crm.answer(WebhookCapture.Answer.of(204));
+            Path replay = app.outbox().resolve("replay");
+            Files.write(replay.resolve(".crm.replay-all.tmp"), new byte[0]);
+            Files.move(replay.resolve(".crm.replay-all.tmp"), replay.resolve("crm.replay-all"));
+
+            Deliveries deliveries = app.bean("deliveries", Deliveries.class);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(deliveries.all("webhook")).filteredOn(d -> d.target().equals("crm"))
+                    .hasSize(3).allSatisfy(d -> assertThat(deliveries.state(d.id())).isEqualTo(Deliveries.DELIVERED)));
+            assertThat(crm.requests()).hasSize(9);
+            assertThat(deliveries.all("webhook")).filteredOn(d -> d.target().equals("ops"))
+                    .allSatisfy(d -> assertThat(deliveries.state(d.id())).isEqualTo(Deliveries.DEAD));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(replay.resolve(".replayed/crm.replay-all")));
+            assertThat(DeliveryFlowLetters.count(folder)).as("ops's letters stay").isEqualTo(3);
+            assertThat(logLines()).anySatisfy(l -> assertThat(l).isEqualTo("INFO replay-all for webhook endpoint crm: 3 dead deliveries are due "
+                    + "again (3 dead-letter files moved to " + replay.resolve(".replayed") + ")"));
+
+            // a name that is no endpoint's: refused, with the reason, and kept
+            Files.write(replay.resolve(".crn.replay-all.tmp"), new byte[0]);
+            Files.move(replay.resolve(".crn.replay-all.tmp"), replay.resolve("crn.replay-all"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(replay.resolve(".rejected/crn.replay-all")));
         }
     }
 
