@@ -57,6 +57,22 @@ class DefaultRoutingTest {
     }
 
     @Test
+    void theReadmeShowsTheSameDefaultsAsApplicationProperties() throws IOException {
+        Properties documented = applicationProperties();
+        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        int header = readme.indexOf("| type | key | outputs |");
+        assertThat(header).as("the README's routing table").isNotNegative();
+        List<String> rows = readme.subList(header + 2, readme.size()).stream().takeWhile(l -> l.startsWith("|")).toList();
+        for (String type : EventTypes.ALL) {
+            String row = rows.stream().filter(l -> l.split("\\|")[1].contains("`" + type + "`")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the README's routing table has no row for " + type));
+            String[] cells = row.split("\\|");
+            assertThat(cells[2]).as("README key of " + type).contains("`" + DeliveryRouting.key(type) + "`");
+            assertThat(cells[3].strip()).as("README outputs of " + type).startsWith("`" + String.join(",", documentedOutputs(documented, type)) + "`");
+        }
+    }
+
+    @Test
     void everyEventTypeReachesExactlyItsDocumentedOutputs() throws Exception {
         Properties documented = applicationProperties();
         Set<String> toFile = new TreeSet<>();
