@@ -3,6 +3,7 @@ package dev.paylink;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paylink.delivery.DeadLetters;
+import dev.paylink.delivery.DeliveryConfig;
 import dev.paylink.delivery.DeliveryRouting;
 import dev.paylink.delivery.Dispatcher;
 import dev.paylink.delivery.EventBus;
@@ -10,13 +11,14 @@ import dev.paylink.delivery.MailOutput;
 import dev.paylink.delivery.MailRenderer;
 import dev.paylink.delivery.MailSettings;
 import dev.paylink.delivery.Output;
+import dev.paylink.delivery.WebhookEndpoint;
+import dev.paylink.delivery.WebhookEndpoints;
 import dev.paylink.delivery.WebhookOutput;
 import dev.paylink.enrichment.Enrichment;
 import dev.paylink.enrichment.EnrichmentSettings;
 import dev.paylink.enrichment.PaymentReports;
 import dev.paylink.events.EventLog;
 import dev.paylink.events.EventSink;
-import dev.paylink.events.EventTypes;
 import dev.paylink.flow.BatchSender;
 import dev.paylink.flow.FileIntake;
 import dev.paylink.flow.FileReports;
@@ -48,7 +50,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +57,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
@@ -223,15 +225,20 @@ public class PaylinkConfiguration implements CamelConfiguration {
 
     /**
      * Events and their delivery: the day's NDJSON log, and mail and webhooks from a durable queue with retries and
-     * dead letters. Mail is on when {@code paylink.mail.host} is set, webhooks when {@code paylink.webhook.urls} is;
-     * in sandbox mode both go to built-in receivers (an SMTP capture saving .eml files, a signature-checking endpoint).
+     * dead letters. Mail is on when {@code paylink.mail.host} is set, webhooks when an endpoint is configured
+     * ({@code paylink.webhook.<name>.url}, or {@code paylink.webhook.urls}); in sandbox mode both go to built-in receivers
+     * (an SMTP capture saving .eml files, a signature-checking endpoint). What is routed where is logged once, and
+     * configuration keys that name no event type are named in a WARN line.
      */
     private static EventBus delivery(CamelContext camel, Settings s, HikariDataSource dataSource, String ledgerId, Path outbox, Clock clock)
             throws Exception {
         boolean sandbox = s.bool("paylink.sandbox");
         Map<String, Output> outputs = new LinkedHashMap<>();
         Map<String, String> mailTo = new LinkedHashMap<>();
-        List<String> webhookUrls = new ArrayList<>(csv(s.optional("paylink.webhook.urls").orElse("")));
+        // The paylink.* keys configured anywhere but the environment: properties files, overrides, -D.
+        Set<String> keys = new TreeSet<>(camel.getPropertiesComponent().loadProperties(k -> k.startsWith("paylink.")).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("paylink.")).forEach(keys::add);
+        DeliveryConfig config = new DeliveryConfig(s::optional, Settings::toDuration, keys, System.getenv());
 
         Optional<String> mailHost = s.optional("paylink.mail.host");
         MailSettings mail = null;
@@ -252,62 +259,53 @@ public class PaylinkConfiguration implements CamelConfiguration {
             mail.routeProperties().forEach(camel.getPropertiesComponent()::addOverrideProperty);
             outputs.put("mail", new MailOutput(camel, mail, new MailRenderer(outbox)));
             String defaultTo = s.optional("paylink.mail.to").orElse(sandbox ? "backoffice@sandbox.invalid" : "");
-            for (String type : EventTypes.ALL) {
-                mailTo.put(type, s.optional("paylink.mail.to." + type.replace('.', '-')).orElse(defaultTo));
-            }
+            mailTo.putAll(config.mailRecipients(defaultTo));
         }
 
-        String secret = s.optional("paylink.webhook.secret").orElse(null);
-        if (sandbox && webhookUrls.isEmpty()) {
+        List<WebhookEndpoint> endpoints = config.endpoints(clock.instant());
+        if (sandbox && endpoints.isEmpty()) {
             WebhookReceiver receiver = new WebhookReceiver();
-            webhookUrls.add(receiver.start().toString());
+            String url = receiver.start().toString();
             onStop(camel, "webhook receiver", receiver::close);
             camel.getRegistry().bind("webhookReceiver", receiver);
-            secret = WebhookReceiver.SANDBOX_SECRET;
-            LOG.warn("SANDBOX MODE: webhooks go to the built-in receiver at {}, which checks every signature", webhookUrls.get(0));
+            endpoints = List.of(new WebhookEndpoint("sandbox", url, WebhookReceiver.SANDBOX_SECRET, null, null, List.of()));
+            LOG.warn("SANDBOX MODE: webhooks go to the built-in receiver at {}, which checks every signature", url);
         }
-        if (!webhookUrls.isEmpty()) {
-            if (secret == null) {
-                throw new IllegalStateException("paylink.webhook.urls is set but the signing secret is missing: set PAYLINK_WEBHOOK_SECRET");
-            }
-            outputs.put("webhook", new WebhookOutput(secret, s.duration("paylink.webhook.connect-timeout"), s.duration("paylink.webhook.timeout"), clock));
+        WebhookEndpoints webhooks = WebhookEndpoints.of(endpoints);
+        if (!endpoints.isEmpty()) {
+            outputs.put("webhook", new WebhookOutput(webhooks, s.duration("paylink.webhook.connect-timeout"), s.duration("paylink.webhook.timeout"),
+                    clock));
         }
 
-        Map<String, List<String>> routes = new LinkedHashMap<>();
-        for (String type : EventTypes.ALL) {
-            String configured = s.optional("paylink.deliver." + type.replace('.', '-')).orElse("file");
-            List<String> wanted = configured.equalsIgnoreCase("none") ? List.of() : csv(configured);
-            for (String output : wanted) {
-                if (!List.of("file", "mail", "webhook").contains(output)) {
-                    throw new IllegalArgumentException("paylink.deliver." + type.replace('.', '-') + " names an unknown output '" + output
-                            + "'; expected file, mail, webhook, or none");
-                }
-            }
-            routes.put(type, wanted);
-        }
+        Map<String, List<String>> routes = config.outputsByType();
         Set<String> active = new LinkedHashSet<>(List.of("file"));
         active.addAll(outputs.keySet());
 
         Deliveries queue = new Deliveries(dataSource);
-        DeadLetters deadLetters = new DeadLetters(Path.of(s.string("paylink.deliver.deadletter")), queue, clock);
-        Files.createDirectories(Path.of(s.string("paylink.deliver.replay")));
+        for (WebhookEndpoint endpoint : endpoints) {
+            // Deliveries queued before endpoints had names carry the URL as their target.
+            int moved = queue.retarget("webhook", endpoint.url(), endpoint.name());
+            if (moved > 0) {
+                LOG.info("{} webhook deliveries queued for {} now belong to endpoint {}", moved, endpoint.maskedUrl(), endpoint.name());
+            }
+        }
+        Path replay = Files.createDirectories(Path.of(s.string("paylink.deliver.replay")));
+        DeadLetters deadLetters = new DeadLetters(Path.of(s.string("paylink.deliver.deadletter")), replay, queue, clock, webhooks.names());
         Dispatcher dispatcher = new Dispatcher(queue, outputs, deadLetters, new Dispatcher.Settings(s.positiveInt("paylink.deliver.max-attempts"),
-                s.duration("paylink.deliver.first-backoff"), s.duration("paylink.deliver.max-backoff"), s.positiveInt("paylink.deliver.concurrency"),
-                100), clock);
+                s.duration("paylink.deliver.first-backoff"), s.duration("paylink.deliver.max-backoff"), s.duration("paylink.deliver.max-retry-after"),
+                s.positiveInt("paylink.deliver.concurrency"), 100), clock);
         onStop(camel, "delivery workers", dispatcher::close);
         camel.getRegistry().bind("deliveries", queue);
         camel.getRegistry().bind("deadLetters", deadLetters);
         camel.getRegistry().bind("dispatcher", dispatcher);
-        EventBus bus = new EventBus(new EventLog(outbox.resolve("events")), queue, new DeliveryRouting(routes, mailTo, webhookUrls), active, clock,
-                ledgerId);
+        DeliveryRouting routing = new DeliveryRouting(routes, mailTo, DeliveryConfig.webhookTargets(routes, webhooks));
+        EventBus bus = new EventBus(new EventLog(outbox.resolve("events")), queue, routing, active, clock, ledgerId);
         camel.getRegistry().bind("eventBus", bus);
-        LOG.info("events: outputs {}; mail {}; webhooks to {}", active, mail == null ? "off (paylink.mail.host not set)" : mail.host() + ":" + mail.port(),
-                webhookUrls.stream().map(u -> u.replaceAll("\\?.*", "")).toList());
+        config.warnings(routes, endpoints).forEach(LOG::warn);
+        LOG.info("events: outputs {}; mail {}; routing (paylink.deliver.*, paylink.mail.to.*, paylink.webhook.*):\n{}", active,
+                mail == null ? "off (paylink.mail.host not set)" : mail.host() + ":" + mail.port(),
+                String.join("\n", DeliveryConfig.table(routing, active, endpoints, clock.instant())));
         return bus;
-    }
-
-    private static List<String> csv(String text) {
-        return java.util.Arrays.stream(text.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     private static void requireSmartPayCredentials(SmartPaySettings p) {

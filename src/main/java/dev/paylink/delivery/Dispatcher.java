@@ -1,37 +1,60 @@
 package dev.paylink.delivery;
 
+import dev.paylink.flow.Durations;
 import dev.paylink.ledger.Deliveries;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends due deliveries of one output at a time; each output has its own threads and its own timer route, so a
- * mail server that is down never holds up webhooks (or the reverse). A failed try is retried with exponential
- * back-off (a receiver's Retry-After wins when longer); after the last attempt, or at once for a permanent
- * failure, the delivery is dead and written to the dead-letter folder. Nothing is dropped silently.
+ * Sends due deliveries. Every output has its own threads and its own timer route, so a mail server that is down never
+ * holds up webhooks (or the reverse). Within the webhook output every endpoint has its own <em>lane</em>: its own
+ * queue of due deliveries and at most {@code concurrency} of them in flight. A timer tick only tops lanes up and
+ * returns at once; it never waits for a receiver. So an endpoint that hangs until the timeout, with a backlog, never
+ * delays another endpoint by more than a poll interval.
+ *
+ * <p>A failed try is retried with exponential back-off; a receiver's Retry-After wins when longer, up to
+ * {@code maxRetryAfter}. After the last attempt, or at once for a permanent failure, the delivery is dead and written
+ * to the dead-letter folder. Nothing is dropped silently. Each failed try is one WARN line, a dead delivery one ERROR.
  */
 public class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** The default ceiling of a receiver's Retry-After ({@code paylink.deliver.max-retry-after}). */
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(1);
+    /** How long {@link #close()} lets tries in flight end on their own. */
+    static final Duration GRACE = Duration.ofSeconds(5);
 
     /**
-     * @param maxAttempts  tries in all before a delivery is dead (default 6)
-     * @param firstBackoff wait after the first failed try; doubled after each further one
-     * @param maxBackoff   the longest wait between tries
-     * @param batch        deliveries taken per output per tick
+     * @param maxAttempts   tries in all before a delivery is dead (default 6)
+     * @param firstBackoff  wait after the first failed try; doubled after each further one
+     * @param maxBackoff    the longest wait between tries of the back-off
+     * @param maxRetryAfter the longest wait a receiver's Retry-After can ask for
+     * @param concurrency   deliveries in flight at most per lane (per webhook endpoint; for mail, in all)
+     * @param batch         deliveries a lane holds ready at most
      */
-    public record Settings(int maxAttempts, Duration firstBackoff, Duration maxBackoff, int concurrency, int batch) {
+    public record Settings(int maxAttempts, Duration firstBackoff, Duration maxBackoff, Duration maxRetryAfter, int concurrency, int batch) {
+
+        public Settings(int maxAttempts, Duration firstBackoff, Duration maxBackoff, int concurrency, int batch) {
+            this(maxAttempts, firstBackoff, maxBackoff, DEFAULT_MAX_RETRY_AFTER, concurrency, batch);
+        }
     }
 
     private final Deliveries queue;
@@ -39,7 +62,9 @@ public class Dispatcher implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final Settings settings;
     private final Clock clock;
-    private final Map<String, ExecutorService> pools;
+    private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public Dispatcher(Deliveries queue, Map<String, Output> outputs, DeadLetters deadLetters, Settings settings, Clock clock) {
         this.queue = queue;
@@ -47,39 +72,137 @@ public class Dispatcher implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.clock = clock;
-        this.pools = new java.util.HashMap<>();
-        outputs.keySet().forEach(name -> pools.put(name, Executors.newFixedThreadPool(settings.concurrency(), r -> {
-            Thread t = new Thread(r, "deliver-" + name);
-            t.setDaemon(true);
-            return t;
-        })));
+        // Threads come and go with the work; their number is bounded by the lanes' in-flight limits, not by the pool.
+        outputs.keySet().forEach(name -> {
+            AtomicInteger n = new AtomicInteger();
+            pools.put(name, new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "deliver-" + name + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }));
+        });
     }
 
-    /** One tick for one output: sends what is due, in parallel; returns how many tries were made. */
+    /**
+     * One tick of the output's timer: tops up the lane of every target with due deliveries and starts what the lanes'
+     * limits allow. Returns at once; returns how many deliveries were newly taken up.
+     */
+    public int tick(String output) {
+        return takeUp(output, null);
+    }
+
+    /** A tick that waits until the deliveries it took up have been tried once (a command-line send, tests). */
     public int dispatch(String output) throws InterruptedException {
+        List<CompletableFuture<Void>> taken = new ArrayList<>();
+        int n = takeUp(output, taken);
+        try {
+            CompletableFuture.allOf(taken.toArray(CompletableFuture[]::new)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return n;
+    }
+
+    private int takeUp(String output, List<CompletableFuture<Void>> taken) {
         Output out = outputs.get(output);
-        if (out == null) {
+        if (out == null || closed) {
             return 0;
         }
-        List<Delivery> due = queue.due(output, clock.instant(), settings.batch());
-        if (due.isEmpty()) {
-            return 0;
+        Instant now = clock.instant();
+        List<String> targets = out.isolatesTargets() ? queue.dueTargets(output, now) : java.util.Collections.singletonList(null);
+        int n = 0;
+        for (String target : targets) {
+            n += lanes.computeIfAbsent(output + "\u0000" + target, k -> new Lane(out, target)).fill(now, taken);
         }
-        List<Callable<Void>> tries = new ArrayList<>();
-        for (Delivery d : due) {
-            tries.add(() -> {
-                attempt(out, d);
-                return null;
-            });
+        return n;
+    }
+
+    /** The deliveries of one output and target (or of a whole output): a queue and an in-flight limit of their own. */
+    private final class Lane {
+
+        private final Output out;
+        /** null: every target of the output. */
+        private final String target;
+        private final ArrayDeque<Job> ready = new ArrayDeque<>();
+        /** Ids ready or in flight: never taken up twice. */
+        private final Set<Long> held = new HashSet<>();
+        private int inFlight;
+        /** The last look found as many due as it asked for: there may be more. */
+        private boolean more;
+
+        Lane(Output out, String target) {
+            this.out = out;
+            this.target = target;
         }
-        for (Future<Void> f : pools.get(output).invokeAll(tries)) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                LOG.error("a {} delivery failed unexpectedly; it stays due", output, e.getCause());
+
+        /**
+         * Takes due deliveries not yet held, up to the batch, and starts what the limit allows. The look at the queue is
+         * made under the lane's lock, after finished tries have written their outcome: a delivery is never taken twice.
+         */
+        synchronized int fill(Instant now, List<CompletableFuture<Void>> taken) {
+            int room = settings.batch() - ready.size();
+            int added = 0;
+            if (room > 0) {
+                int ask = room + held.size();
+                List<Delivery> due = target == null ? queue.due(out.name(), now, ask) : queue.due(out.name(), target, now, ask);
+                more = due.size() == ask;
+                for (Delivery d : due) {
+                    if (added < room && held.add(d.id())) {
+                        Job job = new Job(d, new CompletableFuture<>());
+                        ready.add(job);
+                        if (taken != null) {
+                            taken.add(job.done());
+                        }
+                        added++;
+                    }
+                }
+            }
+            start();
+            return added;
+        }
+
+        private void start() {
+            while (inFlight < settings.concurrency() && !ready.isEmpty() && !closed) {
+                Job job = ready.poll();
+                inFlight++;
+                try {
+                    pools.get(out.name()).execute(() -> run(job));
+                } catch (RejectedExecutionException e) {
+                    // closing: the delivery stays PENDING in the ledger and is taken up after the restart
+                    inFlight--;
+                    held.remove(job.delivery().id());
+                    job.done().complete(null);
+                }
             }
         }
-        return due.size();
+
+        private void run(Job job) {
+            try {
+                attempt(out, job.delivery());
+            } catch (RuntimeException e) {
+                LOG.error("{} delivery {} to {} failed unexpectedly; it stays due", out.name(), job.delivery().id(),
+                        out.describe(job.delivery().target()), e);
+            } finally {
+                synchronized (this) {
+                    inFlight--;
+                    held.remove(job.delivery().id());
+                    if (ready.isEmpty() && more && !closed) {
+                        // a backlog: top up now rather than at the next tick
+                        try {
+                            fill(clock.instant(), null);
+                        } catch (RuntimeException e) {
+                            LOG.warn("{} deliveries to {}: could not look for more due ones: {}", out.name(), out.describe(target), e.toString());
+                        }
+                    } else {
+                        start();
+                    }
+                }
+                job.done().complete(null);
+            }
+        }
+    }
+
+    private record Job(Delivery delivery, CompletableFuture<Void> done) {
     }
 
     private void attempt(Output out, Delivery d) {
@@ -93,19 +216,26 @@ public class Dispatcher implements AutoCloseable {
         int attempts = d.attempts() + 1;
         if (result instanceof DeliveryResult.Delivered ok) {
             queue.delivered(d.id(), now);
-            LOG.debug("{} {} {} delivered to {}: {}", d.output(), d.eventType(), d.eventId(), DeadLetters.safeTarget(d.target()), ok.detail());
+            LOG.debug("{} of {} {} delivered to {}: {}", d.output(), d.eventType(), d.eventId(), out.describe(d.target()), ok.detail());
         } else if (result instanceof DeliveryResult.Retry retry && attempts < settings.maxAttempts()) {
             Duration wait = backoff(attempts);
-            if (retry.retryAfter() != null && retry.retryAfter().compareTo(wait) > 0) {
-                wait = retry.retryAfter().compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : retry.retryAfter();
+            String why = "";
+            if (retry.retryAfter() != null) {
+                Duration asked = retry.retryAfter();
+                Duration granted = asked.compareTo(settings.maxRetryAfter()) > 0 ? settings.maxRetryAfter() : asked;
+                if (granted.compareTo(wait) > 0) {
+                    wait = granted;
+                    why = granted.equals(asked) ? " (the receiver's Retry-After)"
+                            : " (the receiver asked for " + Durations.spoken(asked) + "; paylink.deliver.max-retry-after caps it)";
+                }
             }
             queue.retryAt(d.id(), retry.error(), now.plus(wait), now);
-            LOG.warn("{} of {} {} to {} failed (attempt {} of {}): {}; next try in {}", d.output(), d.eventType(), d.eventId(),
-                    DeadLetters.safeTarget(d.target()), attempts, settings.maxAttempts(), retry.error(), wait);
+            LOG.warn("{} of {} {} to {} failed (try {} of {}): {}; next try in {}{}", d.output(), d.eventType(), d.eventId(),
+                    out.describe(d.target()), attempts, settings.maxAttempts(), retry.error(), Durations.spoken(wait), why);
         } else {
             String error = result instanceof DeliveryResult.Retry r ? r.error() : ((DeliveryResult.Failed) result).error();
             queue.dead(d.id(), error, now);
-            deadLetters.write(d, attempts, error);
+            deadLetters.write(d, attempts, error, out.describe(d.target()));
         }
     }
 
@@ -118,8 +248,23 @@ public class Dispatcher implements AutoCloseable {
         return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 
+    /**
+     * Starts nothing more, gives the tries in flight up to {@link #GRACE} to end on their own and record their outcome
+     * (before the ledger closes), then interrupts the rest: an interrupted try stays PENDING and is made again after the
+     * restart (receivers drop repeats by event id).
+     */
     @Override
     public void close() {
+        closed = true;
+        pools.values().forEach(ExecutorService::shutdown);
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        try {
+            for (ExecutorService pool : pools.values()) {
+                pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         pools.values().forEach(ExecutorService::shutdownNow);
     }
 }

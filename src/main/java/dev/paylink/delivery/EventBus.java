@@ -57,8 +57,8 @@ public class EventBus implements EventSink {
                 }
                 payload = payload == null ? log.toJson(event) : payload;
                 if (output.equals("webhook")) {
-                    for (String url : routing.webhookUrls()) {
-                        requests.add(new Deliveries.Request(event.id(), event.type(), "webhook", url, payload));
+                    for (String endpoint : routing.webhookTargets(event.type())) {
+                        requests.add(new Deliveries.Request(event.id(), event.type(), "webhook", endpoint, payload));
                     }
                 } else if (output.equals("mail")) {
                     String to = routing.mailRecipientsByType().getOrDefault(event.type(), "");

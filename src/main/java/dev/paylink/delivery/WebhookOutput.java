@@ -6,7 +6,6 @@ import dev.paylink.delivery.DeliveryResult.Retry;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -17,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +25,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -40,9 +41,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers an event by POSTing its JSON to the receiver's URL, signed with {@link WebhookSignature} (fresh at every
- * try). One try per call; retrying, backoff and the dead-letter folder belong to the caller. Plain Java, thread-safe,
- * never throws for the receiver's trouble.
+ * Delivers an event by POSTing its JSON to the URL of the endpoint its target names ({@link WebhookEndpoints}), signed with
+ * {@link WebhookSignature} (fresh at every try; with the old and the new secret while the endpoint's secret is rotated).
+ * One try per call; retrying, backoff, the dead-letter folder and the WARN line of a failed try belong to the
+ * {@link Dispatcher}. Plain Java, thread-safe, never throws for the receiver's trouble.
  *
  * <table>
  *   <caption>What one try comes to</caption>
@@ -54,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * </table>
  *
  * <p>Receivers must expect the same event more than once (a lost answer means another try) and drop repeats by
- * {@code Paylink-Event-Id}. The secret and the signature are never logged; URLs are logged without their query string,
- * which may carry a token.
+ * {@code Paylink-Event-Id}; {@code Paylink-Attempt-Id} is new at every try. User info in an endpoint's URL
+ * ({@code https://user:pass@host/...}) is sent as HTTP Basic authentication. The secret and the signature are never
+ * logged; URLs are logged masked ({@link Urls}).
  */
 public final class WebhookOutput implements Output {
 
@@ -63,35 +66,38 @@ public final class WebhookOutput implements Output {
     public static final String HEADER_SIGNATURE = "Paylink-Signature";
     public static final String HEADER_EVENT_ID = "Paylink-Event-Id";
     public static final String HEADER_EVENT_TYPE = "Paylink-Event-Type";
+    /** A new random id at every try: a receiver can tell a retry from a duplicate of the same try in its logs. */
+    public static final String HEADER_ATTEMPT_ID = "Paylink-Attempt-Id";
+    /** The try's number, 1 for the first (again 1 after a replay). */
+    public static final String HEADER_ATTEMPT = "Paylink-Attempt";
     static final String CONTENT_TYPE = "application/json; charset=UTF-8";
     static final String USER_AGENT = "paylink-routes";
     /** Characters of the receiver's answer quoted in an error. */
     static final int BODY_EXCERPT_CHARS = 200;
     /** Bytes of the receiver's answer read at most; the rest is not waited for. */
     static final int MAX_ANSWER_BYTES = 4096;
-    /** A receiver's Retry-After longer than this is cut down to it. */
+    /** The longest Retry-After read from an answer; the dispatcher's own ceiling (paylink.deliver.max-retry-after) applies after. */
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookOutput.class);
 
-    private final String secret;
+    private final WebhookEndpoints endpoints;
     private final Duration timeout;
     private final Clock clock;
     private final HttpClient http;
     /** The whole exchange, body included: the JDK's request timeout stops counting once the headers are in. */
     private final Duration hardDeadline;
+    /** Endpoints whose previous secret expired and were told so, once each. */
+    private final Set<String> rotationOver = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param secret         the shared signing secret, not empty; never logged
+     * @param endpoints      the configured endpoints; a delivery's target is an endpoint's name
      * @param connectTimeout how long connecting may take
      * @param timeout        how long the receiver may take to answer once connected
-     * @param clock          the signing clock, also used to read a Retry-After date
+     * @param clock          the signing clock, also used to read a Retry-After date and a rotation's end
      */
-    public WebhookOutput(String secret, Duration connectTimeout, Duration timeout, Clock clock) {
-        if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException("the webhook secret must not be empty");
-        }
-        this.secret = secret;
+    public WebhookOutput(WebhookEndpoints endpoints, Duration connectTimeout, Duration timeout, Clock clock) {
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         requirePositive(connectTimeout, "connectTimeout");
         this.timeout = requirePositive(timeout, "timeout");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -103,57 +109,95 @@ public final class WebhookOutput implements Output {
         this.hardDeadline = connectTimeout.plus(timeout);
     }
 
+    /** Without named endpoints: every target is a URL, every call signed with {@code secret} (not empty; never logged). */
+    public WebhookOutput(String secret, Duration connectTimeout, Duration timeout, Clock clock) {
+        this(WebhookEndpoints.anyUrl(secret), connectTimeout, timeout, clock);
+    }
+
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** Every endpoint has its own lane: a slow or dead one never delays another. */
+    @Override
+    public boolean isolatesTargets() {
+        return true;
+    }
+
+    @Override
+    public String describe(String target) {
+        return endpoints.describe(target);
     }
 
     @Override
     public DeliveryResult deliver(Delivery d) {
         Objects.requireNonNull(d, "delivery");
         int attempt = d.attempts() + 1;
+        WebhookEndpoint endpoint;
         URI url;
         try {
-            url = target(d.target());
+            endpoint = endpoints.resolve(d.target());
+            url = WebhookEndpoint.uri(endpoint.url());
         } catch (IllegalArgumentException e) {
-            return warn(d, attempt, safe(d.target()), new Failed(e.getMessage()));
+            return new Failed(e.getMessage());
         }
-        String shownUrl = withoutQuery(url);
         if (d.payload() == null) {
-            return warn(d, attempt, shownUrl, new Failed("delivery " + d.id() + " has no payload"));
+            return new Failed("delivery " + d.id() + " has no payload");
         }
         if (d.eventId() == null || d.eventId().isBlank() || d.eventType() == null || d.eventType().isBlank()) {
             // receivers drop repeats by event id: a call without one cannot be made safe
-            return warn(d, attempt, shownUrl, new Failed("delivery " + d.id() + " has no event id or type"));
+            return new Failed("delivery " + d.id() + " has no event id or type");
         }
         byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
+        Instant now = clock.instant();
+        announceRotationOver(endpoint, now);
         // signed at each try: a receiver's tolerance window starts now, not when the event was made
-        String signature = WebhookSignature.header(secret, clock.instant().getEpochSecond(), d.payload());
+        String signature = WebhookSignature.headerSignedWithEach(endpoint.secrets(now), now.getEpochSecond(), d.payload());
+        String attemptId = UUID.randomUUID().toString();
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(url)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(withoutUserInfo(url))
                     .timeout(timeout)
                     .header("Content-Type", CONTENT_TYPE)
                     .header("User-Agent", USER_AGENT)
                     .header(HEADER_EVENT_ID, d.eventId())
                     .header(HEADER_EVENT_TYPE, d.eventType())
-                    .header(HEADER_SIGNATURE, signature)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+                    .header(HEADER_ATTEMPT_ID, attemptId)
+                    .header(HEADER_ATTEMPT, String.valueOf(attempt))
+                    .header(HEADER_SIGNATURE, signature);
+            if (url.getRawUserInfo() != null) {
+                builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(url.getUserInfo().getBytes(StandardCharsets.UTF_8)));
+            }
+            request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         } catch (IllegalArgumentException e) {
             // a character HTTP headers cannot carry in the event id or type; the JDK's message would quote the value
-            return warn(d, attempt, shownUrl, new Failed("delivery " + d.id()
-                    + ": the event id or type cannot be sent as an HTTP header (control character)"));
+            return new Failed("delivery " + d.id() + ": the event id or type cannot be sent as an HTTP header (control character)");
         }
         long started = System.nanoTime();
         DeliveryResult result = exchange(request, url);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        LOG.debug("webhook POST {} event {} {} (delivery {}, try {}): {} in {} ms", shownUrl, d.eventType(), d.eventId(),
-                d.id(), attempt, result, millis);
-        if (!(result instanceof Delivered)) {
-            warn(d, attempt, shownUrl, result);
-        }
+        LOG.debug("webhook POST to {} event {} {} (delivery {}, try {}, attempt id {}): {} in {} ms", endpoint, d.eventType(), d.eventId(),
+                d.id(), attempt, attemptId, result.summary(), millis);
         return result;
+    }
+
+    private void announceRotationOver(WebhookEndpoint endpoint, Instant now) {
+        if (endpoint.previousSecret() != null && !endpoint.rotating(now) && rotationOver.add(endpoint.name())) {
+            LOG.info("webhook endpoint {}: the previous secret was used until {}; calls now carry only the new secret's signature. "
+                    + "Remove its previous-secret from the configuration.", endpoint.name(), endpoint.previousSecretUntil());
+        }
+    }
+
+    /** The URL the request goes to: credentials in it travel as an Authorization header, not in the request line. */
+    private static URI withoutUserInfo(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url;
+        }
+        String authority = url.getRawAuthority();
+        String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+        return URI.create(url.getScheme() + "://" + hostAndPort + (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
     }
 
     /** One POST, bounded by the hard deadline. */
@@ -181,7 +225,7 @@ public final class WebhookOutput implements Output {
             return new Delivered("HTTP " + status);
         }
         if (status >= 300 && status < 400) {
-            String location = headers.firstValue("Location").map(WebhookOutput::safe).orElse("nowhere");
+            String location = headers.firstValue("Location").map(Urls::masked).orElse("nowhere");
             return new Failed("HTTP " + status + ": redirect to " + location
                     + " not followed; configure the final URL");
         }
@@ -231,65 +275,6 @@ public final class WebhookOutput implements Output {
             return Duration.ZERO;
         }
         return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
-    }
-
-    private DeliveryResult warn(Delivery d, int attempt, String shownUrl, DeliveryResult result) {
-        LOG.warn("webhook delivery {} of event {} {} to {} (try {}): {}", d.id(), d.eventType(), d.eventId(), shownUrl,
-                attempt, result);
-        return result;
-    }
-
-    /** An absolute http(s) URL with a host. */
-    private static URI target(String target) {
-        if (target == null || target.isBlank()) {
-            throw new IllegalArgumentException("no webhook URL");
-        }
-        URI url;
-        try {
-            url = new URI(target.strip());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URL: " + safe(target));
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-            throw new IllegalArgumentException("the webhook URL must be an absolute http(s) URL: " + safe(target));
-        }
-        return url;
-    }
-
-    /** The URL as it may be logged: no user info, no query, no fragment. */
-    static String withoutQuery(URI url) {
-        StringBuilder shown = new StringBuilder();
-        shown.append(url.getScheme()).append("://").append(url.getHost());
-        if (url.getPort() != -1) {
-            shown.append(':').append(url.getPort());
-        }
-        if (url.getRawPath() != null) {
-            shown.append(url.getRawPath());
-        }
-        return shown.toString();
-    }
-
-    /** For a URL that may not parse: everything before {@code ?} or {@code #}, user info cut, control characters out. */
-    static String safe(String url) {
-        if (url == null) {
-            return "-";
-        }
-        try {
-            URI parsed = new URI(url.strip());
-            if (parsed.getScheme() != null && parsed.getHost() != null) {
-                return withoutQuery(parsed);
-            }
-        } catch (URISyntaxException e) {
-            // fall through to the plain cut
-        }
-        String cut = url.split("[?#]", 2)[0];
-        int at = cut.lastIndexOf('@');
-        int scheme = cut.indexOf("://");
-        if (at >= 0 && scheme >= 0 && at > scheme) {
-            cut = cut.substring(0, scheme + 3) + cut.substring(at + 1);
-        }
-        return printable(cut.length() > 200 ? cut.substring(0, 200) + "…" : cut);
     }
 
     /** {@code ": <first 200 characters>"} of the answer, control characters as spaces; empty for an empty answer. */

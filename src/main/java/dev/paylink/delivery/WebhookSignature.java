@@ -37,8 +37,25 @@ public final class WebhookSignature {
      * @return {@code t=<unixSeconds>,v1=<lower-hex HMAC-SHA256>}
      */
     public static String header(String secret, long unixSeconds, String body) {
+        return headerSignedWithEach(List.of(requireSecret(secret)), unixSeconds, body);
+    }
+
+    /**
+     * One signature per secret, in order, over the same timestamp: {@code t=<unixSeconds>,v1=<new>,v1=<old>} while a secret
+     * is rotated, so a receiver that knows either one accepts the call.
+     *
+     * @param secrets not empty, none of them empty
+     */
+    public static String headerSignedWithEach(List<String> secrets, long unixSeconds, String body) {
         Objects.requireNonNull(body, "body");
-        return "t=" + unixSeconds + ",v1=" + hmacHex(requireSecret(secret), unixSeconds, body);
+        if (secrets.isEmpty()) {
+            throw new IllegalArgumentException("at least one secret is needed to sign");
+        }
+        StringBuilder header = new StringBuilder("t=").append(unixSeconds);
+        for (String secret : secrets) {
+            header.append(",v1=").append(hmacHex(requireSecret(secret), unixSeconds, body));
+        }
+        return header.toString();
     }
 
     /**

@@ -3,12 +3,12 @@ package dev.paylink.flow;
 import java.time.Duration;
 
 /** Durations as people read them in a log line: {@code 30 s}, {@code 5 min}, {@code 1 h 30 min}, {@code 250 ms}. */
-final class Durations {
+public final class Durations {
 
     private Durations() {
     }
 
-    static String spoken(Duration d) {
+    public static String spoken(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {
             return ms + " ms";

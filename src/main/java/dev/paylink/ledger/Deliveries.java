@@ -55,6 +55,29 @@ public class Deliveries {
                 output, now, limit);
     }
 
+    /** PENDING deliveries of one output and target (a webhook endpoint) that are due, oldest first. */
+    public List<Delivery> due(String output, String target, Instant now, int limit) {
+        return query("WHERE output = ? AND state = 'PENDING' AND target = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+                output, target, now, limit);
+    }
+
+    /** The targets of one output that have due PENDING deliveries: each is sent in its own lane. */
+    public List<String> dueTargets(String output, Instant now) {
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT target FROM delivery WHERE output = ? AND state = 'PENDING' "
+                    + "AND next_attempt_at <= ?")) {
+                Jdbc.bind(ps, output, now);
+                List<String> targets = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        targets.add(rs.getString(1));
+                    }
+                }
+                return targets;
+            }
+        });
+    }
+
     public List<Delivery> all(String output) {
         return query("WHERE output = ? ORDER BY id", output);
     }
@@ -91,6 +114,20 @@ public class Deliveries {
     public boolean revive(String eventId, String output, String target, Instant now) {
         return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE delivery SET state = 'PENDING', attempts = 0, next_attempt_at = ?, "
                 + "updated_at = ? WHERE event_id = ? AND output = ? AND target = ? AND state = 'DEAD'", now, now, eventId, output, target) == 1);
+    }
+
+    /** Sends every dead delivery of one output and target again (replay-all of an endpoint). Returns how many. */
+    public int reviveAll(String output, String target, Instant now) {
+        return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE delivery SET state = 'PENDING', attempts = 0, next_attempt_at = ?, "
+                + "updated_at = ? WHERE output = ? AND target = ? AND state = 'DEAD'", now, now, output, target));
+    }
+
+    /**
+     * Deliveries queued for target {@code from} are for target {@code to} from now on (webhook deliveries queued with the
+     * endpoint's URL, before endpoints had names, now name their endpoint). Returns how many rows moved.
+     */
+    public int retarget(String output, String from, String to) {
+        return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE delivery SET target = ? WHERE output = ? AND target = ?", to, output, from));
     }
 
     private List<Delivery> query(String where, Object... args) {

@@ -53,6 +53,8 @@ class DispatcherTest {
         volatile Function<Delivery, DeliveryResult> answer = d -> new DeliveryResult.Delivered("ok");
         final List<Delivery> tries = Collections.synchronizedList(new ArrayList<>());
 
+        volatile boolean isolating;
+
         ScriptedOutput(String name) {
             this.name = name;
         }
@@ -60,6 +62,11 @@ class DispatcherTest {
         @Override
         public String name() {
             return name;
+        }
+
+        @Override
+        public boolean isolatesTargets() {
+            return isolating;
         }
 
         @Override
@@ -217,5 +224,142 @@ class DispatcherTest {
         Path junk = Files.writeString(outbox.resolve("junk.json"), "{\"hello\": 1}");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> deadLetters.replay(junk.toFile()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field eventId is missing");
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheBackoffCeilingIsHonouredUpToMaxRetryAfter() throws Exception {
+        // max-backoff is 10 minutes, max-retry-after 1 hour: a receiver asking for 30 minutes gets them, one asking for 3 hours gets 1
+        webhook.answer = d -> d.attempts() > 0 ? new DeliveryResult.Delivered("ok")
+                : new DeliveryResult.Retry("HTTP 503", d.target().endsWith("/a") ? Duration.ofMinutes(30) : Duration.ofHours(3));
+        bus.publish(event("file.completed"));
+        assertThat(dispatcher.dispatch("webhook")).isEqualTo(2);
+
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(dispatcher.dispatch("webhook")).as("not before the 30 minutes asked for").isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(dispatcher.dispatch("webhook")).as("30 minutes is past max-backoff but within max-retry-after").isEqualTo(1);
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(dispatcher.dispatch("webhook")).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(dispatcher.dispatch("webhook")).as("3 hours asked for, 1 hour granted").isEqualTo(1);
+        assertThat(webhook.tries).extracting(Delivery::target).containsExactlyInAnyOrder("http://127.0.0.1:1/a", "http://127.0.0.1:1/b",
+                "http://127.0.0.1:1/a", "http://127.0.0.1:1/b");
+    }
+
+    @Test
+    void eachFailedTryIsOneWarnLineInWordsAndADeadDeliveryOneErrorLine() throws Exception {
+        ch.qos.logback.classic.Logger dispatcherLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
+        ch.qos.logback.classic.Logger letterLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DeadLetters.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        dispatcherLog.addAppender(logs);
+        letterLog.addAppender(logs);
+        try {
+            webhook.answer = d -> d.target().endsWith("/a") ? new DeliveryResult.Retry("HTTP 429", Duration.ofMinutes(5))
+                    : new DeliveryResult.Failed("HTTP 410: gone");
+            bus.publish(event("file.completed"));
+            dispatcher.dispatch("webhook");
+        } finally {
+            dispatcherLog.detachAppender(logs);
+            letterLog.detachAppender(logs);
+        }
+        List<String> lines = logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("WARN webhook of file.completed ").contains(" to http://127.0.0.1:1/a failed "
+                + "(try 1 of 6): HTTP 429; next try in 5 min (the receiver's Retry-After)"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("ERROR webhook of file.completed ")
+                .contains(" to http://127.0.0.1:1/b given up after 1 try (HTTP 410: gone)"));
+        assertThat(String.join("\n", lines)).doesNotContain("PT", "Retry[", "Failed[", "Delivery[");
+    }
+
+    @Test
+    void aTargetThatHangsWithABacklogNeverHoldsUpAnotherTargetOfTheSameOutput() throws Exception {
+        webhook.isolating = true;
+        CountDownLatch release = new CountDownLatch(1);
+        webhook.answer = d -> {
+            if (d.target().endsWith("/slow")) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new DeliveryResult.Delivered("ok");
+        };
+        DeliveryRouting routing = new DeliveryRouting(Map.of("file.completed", List.of("webhook")), Map.of(),
+                List.of("http://127.0.0.1:1/slow", "http://127.0.0.1:1/fast"));
+        EventBus twoTargets = new EventBus(new EventLog(outbox.resolve("events")), queue, routing, Set.of("file", "webhook"), clock);
+        try {
+            for (int i = 0; i < 20; i++) {
+                twoTargets.publish(Event.stable("file.completed", "backlog-" + i, Map.of("file", "f" + i), clock));
+            }
+            // a tick never waits for a receiver: the slow lane holds its limit of 4 in flight, the fast one goes on
+            assertThat(dispatcher.tick("webhook")).isEqualTo(40);
+            await().atMost(Duration.ofSeconds(5)).until(() -> queue.all("webhook").stream()
+                    .filter(d -> d.target().endsWith("/fast")).allMatch(d -> Deliveries.DELIVERED.equals(queue.state(d.id()))));
+            assertThat(webhook.tries).filteredOn(d -> d.target().endsWith("/slow")).hasSize(4);
+            // more events while the slow lane is stuck: the next tick sends them to the fast one at once
+            for (int i = 20; i < 25; i++) {
+                twoTargets.publish(Event.stable("file.completed", "backlog-" + i, Map.of("file", "f" + i), clock));
+            }
+            dispatcher.tick("webhook");
+            await().atMost(Duration.ofSeconds(5)).until(() -> webhook.tries.stream().filter(d -> d.target().endsWith("/fast")).count() == 25);
+            assertThat(webhook.tries).filteredOn(d -> d.target().endsWith("/slow")).hasSize(4);
+        } finally {
+            release.countDown();
+        }
+        // once the slow receiver answers, its backlog drains without waiting for more ticks than needed
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            dispatcher.tick("webhook");
+            assertThat(queue.all("webhook")).allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DELIVERED));
+        });
+        assertThat(webhook.tries).hasSize(50).extracting(Delivery::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void replayAllOfAnEndpointSendsEveryDeadDeliveryOfThatEndpointOnly() throws Exception {
+        DeadLetters named = new DeadLetters(outbox.resolve("deadletter"), outbox.resolve("replay"), queue, clock, Set.of("crm", "ops"));
+        Dispatcher d2 = new Dispatcher(queue, Map.of("webhook", webhook), named, new Dispatcher.Settings(1, Duration.ofSeconds(20),
+                Duration.ofMinutes(10), 4, 100), clock);
+        try {
+            DeliveryRouting routing = new DeliveryRouting(Map.of("file.completed", List.of("webhook")), Map.of(), List.of("crm", "ops"));
+            EventBus endpoints = new EventBus(new EventLog(outbox.resolve("events")), queue, routing, Set.of("file", "webhook"), clock);
+            for (int i = 0; i < 3; i++) {
+                endpoints.publish(Event.stable("file.completed", "dead-" + i, Map.of("file", "f" + i), clock));
+            }
+            webhook.answer = d -> new DeliveryResult.Retry("HTTP 503", null);
+            d2.dispatch("webhook");
+            assertThat(queue.all("webhook")).allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DEAD));
+            List<Path> letters;
+            try (var files = Files.list(outbox.resolve("deadletter"))) {
+                letters = files.toList();
+            }
+            assertThat(letters).hasSize(6).filteredOn(f -> f.getFileName().toString().endsWith("-webhook-crm.json")).hasSize(3);
+            // one letter of crm was deleted by hand: the ledger still knows it is dead, and replay-all sends it too
+            Files.delete(letters.stream().filter(f -> f.getFileName().toString().endsWith("-webhook-crm.json")).findFirst().orElseThrow());
+
+            webhook.answer = d -> new DeliveryResult.Delivered("ok");
+            Path request = Files.createDirectories(outbox.resolve("replay")).resolve("crm.replay-all");
+            Files.createFile(request);
+            assertThat(named.replayAll(request.toFile())).isEqualTo(3);
+            d2.dispatch("webhook");
+
+            assertThat(queue.all("webhook")).filteredOn(d -> d.target().equals("crm"))
+                    .allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DELIVERED));
+            assertThat(queue.all("webhook")).filteredOn(d -> d.target().equals("ops"))
+                    .allSatisfy(d -> assertThat(queue.state(d.id())).isEqualTo(Deliveries.DEAD));
+            try (var files = Files.list(outbox.resolve("deadletter"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).hasSize(3).allMatch(n -> n.endsWith("-webhook-ops.json"));
+            }
+            try (var files = Files.list(outbox.resolve("replay/.replayed"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).hasSize(2).allMatch(n -> n.endsWith("-webhook-crm.json"));
+            }
+            Path typo = Files.createFile(outbox.resolve("replay/crn.replay-all"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> named.replayAll(typo.toFile()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("crn.replay-all names no webhook endpoint; configured: crm, ops");
+        } finally {
+            d2.close();
+        }
     }
 }

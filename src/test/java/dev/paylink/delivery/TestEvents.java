@@ -8,6 +8,7 @@ import dev.paylink.events.Event;
 import dev.paylink.events.EventTypes;
 import dev.paylink.events.LinkEventData;
 import dev.paylink.events.PaymentEventData;
+import dev.paylink.events.ResolutionEventData;
 import dev.paylink.report.FileSummary;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -58,6 +59,31 @@ public final class TestEvents {
     public static String payment(String type, String oldStatus, String newStatus, BigDecimal amount) {
         return json(type, new PaymentEventData("PL-4711", "k1", "orders.csv", 3, oldStatus, "OPEN", newStatus, "PAID", amount, "EUR",
                 Instant.parse("2025-07-01T00:00:00Z"), "Jürgen Müller", "juergen@example.com", "https://pay.example.com/l/PL-4711", "tx-9"));
+    }
+
+    /**
+     * An event of {@code type} with data of the shape the application publishes for it; {@code tag} goes into the
+     * data's file name so a test can tell its events apart.
+     */
+    public static Event<Object> sample(String type, String tag, java.time.Clock clock) {
+        String file = tag + ".csv";
+        Object data;
+        if (type.startsWith("file.")) {
+            data = type.equals(EventTypes.FILE_FAILED)
+                    ? new FileSummary(file, "FAILED", null, null, null, null, 0, null, null, "not a CSV", 1L, null, "error/" + file, null,
+                    "2025-06-02T10:15:29Z")
+                    : new FileSummary(file, "COMPLETED", "ab12cd", "CSV", "UTF-8", ";", 1, counts(1, 0, 0, 0, 0, 0), List.of(), null, null,
+                    null, "archive/" + file, "2025-06-02T10:15:00Z", "2025-06-02T10:15:29Z");
+        } else if (type.startsWith("payment.")) {
+            data = new PaymentEventData("PL-" + tag, "k1", file, 3, "OPEN", "OPEN", "PAID", "PAID", new BigDecimal("10.00"), "EUR",
+                    Instant.parse("2025-07-01T00:00:00Z"), "Jürgen Müller", "juergen@example.com", "https://pay.example.com/l/PL-1", "tx-9");
+        } else if (type.equals(EventTypes.LINK_RESOLVED)) {
+            data = new ResolutionEventData("k7", file, 7, "created", "UNCERTAIN", "CREATED", "https://pay.example.com/l/7", "seen in onOffice",
+                    "ops", Instant.parse("2025-06-02T10:00:00Z"));
+        } else {
+            data = new LinkEventData("k7", file, 7, "T-7", "99.90", "Miete", null, null, null, null);
+        }
+        return Event.of(type, data, clock);
     }
 
     public static String link(String type, String description) {

@@ -17,12 +17,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback HTTP server for the webhook tests: records every request byte for byte and answers what the test says.
- * {@link #hang()} makes it hold every answer until {@link #close()}.
+ * {@link #hang()} makes it hold every answer until {@link #close()}; {@link #answerAfter} makes it slow;
+ * {@link #verifying} makes it a receiver that knows one secret and answers 401 to a call it cannot verify.
  */
 final class WebhookCapture implements AutoCloseable {
 
-    /** One request as it arrived. */
-    record Request(String method, URI uri, Headers headers, byte[] body) {
+    /** One request as it arrived, and when (the system clock, when the handler took it). */
+    record Request(String method, URI uri, Headers headers, byte[] body, java.time.Instant at) {
 
         String header(String name) {
             return headers.getFirst(name);
@@ -61,6 +62,8 @@ final class WebhookCapture implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile Answer answer = Answer.of(204);
     private volatile boolean hang;
+    private volatile long delayMillis;
+    private volatile String secret;
 
     WebhookCapture() throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -70,12 +73,20 @@ final class WebhookCapture implements AutoCloseable {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 Headers copy = new Headers();
                 copy.putAll(exchange.getRequestHeaders());
-                requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI(), copy, body));
+                requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI(), copy, body, java.time.Instant.now()));
                 if (hang) {
                     released.await(30, TimeUnit.SECONDS);
                     return;
                 }
+                if (delayMillis > 0 && released.await(delayMillis, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
                 Answer a = answer;
+                String known = secret;
+                if (known != null && !WebhookSignature.verify(copy.getFirst(WebhookOutput.HEADER_SIGNATURE), new String(body, StandardCharsets.UTF_8),
+                        known, java.time.Duration.ofMinutes(5), java.time.Instant.now())) {
+                    a = Answer.of(401, "signature does not verify");
+                }
                 a.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
                 byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(a.status(), out.length == 0 ? -1 : out.length);
@@ -100,9 +111,26 @@ final class WebhookCapture implements AutoCloseable {
         return this;
     }
 
+    /** Every answer comes this late (a slow receiver); {@link #close()} cuts the wait short. */
+    WebhookCapture answerAfter(java.time.Duration delay) {
+        this.delayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** A receiver that knows only {@code secret} (system clock, 5 minutes tolerance): 401 for a call it cannot verify. */
+    WebhookCapture verifying(String secret) {
+        this.secret = secret;
+        return this;
+    }
+
     WebhookCapture hang() {
         this.hang = true;
         return this;
+    }
+
+    /** Forgets what was received so far. */
+    void clear() {
+        requests.clear();
     }
 
     List<Request> requests() {
