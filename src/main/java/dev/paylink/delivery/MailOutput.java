@@ -112,10 +112,11 @@ public final class MailOutput implements Output {
             return new DeliveryResult.Delivered("accepted by " + settings.host() + ":" + settings.port() + " for " + to);
         }
         DeliveryResult r = classify(error);
+        // The Dispatcher logs the one WARN per failed try (and the ERROR of a dead letter); here only the detail.
         if (r instanceof DeliveryResult.Retry retry) {
-            LOG.warn("delivery {}: mail '{}' to {} not sent, will retry: {}", d.id(), mail.subject(), to, retry.error());
+            LOG.debug("delivery {}: mail '{}' to {} not sent, will retry: {}", d.id(), mail.subject(), to, retry.error());
         } else {
-            LOG.error("delivery {}: mail '{}' to {} refused for good: {}", d.id(), mail.subject(), to, ((DeliveryResult.Failed) r).error());
+            LOG.debug("delivery {}: mail '{}' to {} refused for good: {}", d.id(), mail.subject(), to, ((DeliveryResult.Failed) r).error());
         }
         return r;
     }
