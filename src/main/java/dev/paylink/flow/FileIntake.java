@@ -1,5 +1,6 @@
 package dev.paylink.flow;
 
+import dev.paylink.Plural;
 import dev.paylink.intake.AcceptedRow;
 import dev.paylink.intake.FileFacts;
 import dev.paylink.intake.FileSniffer;
@@ -120,11 +121,12 @@ public class FileIntake {
             throw new UncheckedIOException("could not read " + name, e);
         }
         if (problems > LOGGED_PROBLEMS_PER_FILE) {
-            LOG.warn("{}: {} more invalid rows; every one is listed in the results file", name, problems - LOGGED_PROBLEMS_PER_FILE);
+            LOG.warn("{}: {} more; every one is listed in the results file", name, Plural.of(problems - LOGGED_PROBLEMS_PER_FILE, "invalid row"));
         }
         ledger.markAccepted(run, rows, unknownColumns);
-        LOG.info("{}: {} rows read ({}, {}): {} new, {} duplicates, {} invalid{}", name, rows, facts.format(), facts.charsetNote(),
-                claimed, duplicates, problems, unknownColumns.isEmpty() ? "" : "; unknown columns ignored: " + String.join(", ", unknownColumns));
+        LOG.info("{}: {} read ({}, {}): {} new, {}, {} invalid{}", name, Plural.of(rows, "row"), facts.format(), facts.charsetNote(),
+                claimed, Plural.of(duplicates, "duplicate"), problems,
+                unknownColumns.isEmpty() ? "" : "; unknown columns ignored: " + String.join(", ", unknownColumns));
         return new AcceptedFile(path, run, facts, unknownColumns, started);
     }
 }
