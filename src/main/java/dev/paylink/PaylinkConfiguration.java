@@ -30,6 +30,7 @@ import dev.paylink.ledger.H2Durability;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.sandbox.OnOfficeSimulator;
+import dev.paylink.sandbox.SandboxExamples;
 import dev.paylink.sandbox.SmartPaySimulator;
 import dev.paylink.sandbox.SmtpCapture;
 import dev.paylink.sandbox.WebhookReceiver;
@@ -114,10 +115,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
             onOffice = new OnOfficeSettings(url, onOffice.connectTimeout(), onOffice.requestTimeout(), onOffice.connectAttempts(), onOffice.connectBackoff());
             credentials = new SmartmlCredentials(OnOfficeSimulator.SANDBOX_TOKEN, OnOfficeSimulator.SANDBOX_SECRET);
             LOG.warn("SANDBOX MODE: links are created by the built-in onOffice simulator at {}, not by onOffice", url);
-            var examples = s.optional("paylink.sandbox.examples").map(Path::of).filter(Files::isDirectory);
-            if (examples.isPresent()) {
-                copyExamples(examples.get(), inbox);
-            }
+            SandboxExamples.drop(s.optional("paylink.sandbox.examples").map(Path::of).orElse(null), inbox);
         } else {
             credentials = credentials(s);
         }
@@ -314,19 +312,6 @@ public class PaylinkConfiguration implements CamelConfiguration {
             throw new IllegalStateException("paylink.smartpay.enabled is true but credentials for " + p.auth() + " auth are missing: set "
                     + (p.auth() == SmartPaySettings.Auth.BASIC ? "PAYLINK_SMARTPAY_MERCHANT_KEY and PAYLINK_SMARTPAY_AUTHENTICATION_KEY"
                     : "PAYLINK_SMARTPAY_CLIENT_ID, PAYLINK_SMARTPAY_CLIENT_SECRET and paylink.smartpay.token-url"));
-        }
-    }
-
-    /** The demo: the example files go into the inbox (under a temporary name first, like any careful producer). */
-    private static void copyExamples(Path examples, Path inbox) throws IOException {
-        try (var files = Files.list(examples)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                Path tmp = inbox.resolve("." + f.getFileName() + ".tmp");
-                Files.copy(f, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, inbox.resolve(f.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                LOG.info("SANDBOX MODE: dropped example {} into {}", f.getFileName(), inbox);
-            }
         }
     }
 
