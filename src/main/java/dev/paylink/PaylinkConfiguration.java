@@ -15,6 +15,7 @@ import dev.paylink.delivery.MailSettings;
 import dev.paylink.delivery.Output;
 import dev.paylink.delivery.WebhookOutput;
 import dev.paylink.enrichment.Enrichment;
+import dev.paylink.enrichment.EnrichmentOff;
 import dev.paylink.enrichment.EnrichmentSettings;
 import dev.paylink.enrichment.PaymentReports;
 import dev.paylink.events.EventLog;
@@ -28,6 +29,7 @@ import dev.paylink.flow.ResolutionDrops;
 import dev.paylink.flow.SendQueue;
 import dev.paylink.flow.Watchdog;
 import dev.paylink.ledger.Deliveries;
+import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.sandbox.OnOfficeSimulator;
@@ -56,6 +58,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -143,7 +146,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
             }
         });
         BatchSender sender = new BatchSender(ledger, client, gate, watchdog, credentials.maskedToken());
-        registry.bind("fileIntake", new FileIntake(ledger, config.intake().rows(), progress, clock, watchdog));
+        registry.bind("fileIntake", new FileIntake(ledger, config.intake().rows(), progress, clock, watchdog, enrichmentOff(config, dataSource)));
         registry.bind("sendQueue", new SendQueue(ledger, gate, sender, watchdog, batchSize, progress));
         registry.bind("batchSender", sender);
         registry.bind("fileReports", new FileReports(ledger, gate, events, outbox, archive, error, clock));
@@ -158,6 +161,16 @@ public class PaylinkConfiguration implements CamelConfiguration {
 
         LOG.info("onOffice {} as token {}, {} per request, {} at once; ledger {}; inbox {}", onOffice.url(), credentials.maskedToken(),
                 Plural.of(batchSize, "action"), Plural.of(concurrency, "request"), dataSource.getJdbcUrl().replaceAll("[?;].*", ""), inbox);
+    }
+
+    /** With enrichment off, tracked payment links wait for nobody: said at start, and for each file that adds some. */
+    private static Consumer<FileRun> enrichmentOff(PaylinkSettings config, HikariDataSource dataSource) {
+        if (config.smartPay().on()) {
+            return run -> { };
+        }
+        EnrichmentOff off = new EnrichmentOff(new TrackedLinks(dataSource), config.smartPay().why());
+        off.warnAtStart();
+        return off::fileAccepted;
     }
 
     /**

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,13 @@ public class FileIntake {
     private final Duration progressInterval;
     private final Clock clock;
     private final Watchdog watchdog;
+    private final Consumer<FileRun> onAccepted;
 
-    public FileIntake(Ledger ledger, IntakeSettings settings, Duration progressInterval, Clock clock, Watchdog watchdog) {
+    /** @param onAccepted told about each run whose rows were just read and claimed (e.g. to say who tracks its payment links) */
+    public FileIntake(Ledger ledger, IntakeSettings settings, Duration progressInterval, Clock clock, Watchdog watchdog,
+                      Consumer<FileRun> onAccepted) {
         this.watchdog = watchdog;
+        this.onAccepted = onAccepted;
         this.ledger = ledger;
         this.settings = settings;
         this.validator = new RowValidator(settings);
@@ -72,7 +77,9 @@ public class FileIntake {
             ledger.restartAcceptance(run);
         }
         try {
-            return readAndClaim(path, run, facts, started);
+            AcceptedFile read = readAndClaim(path, run, facts, started);
+            onAccepted.accept(run);
+            return read;
         } catch (UnreadableFileException e) {
             ledger.fail(run, e.getMessage());
             throw e;
