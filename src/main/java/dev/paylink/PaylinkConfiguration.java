@@ -2,6 +2,9 @@ package dev.paylink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.paylink.config.ConfigurationException;
+import dev.paylink.config.LedgerReach;
+import dev.paylink.config.PaylinkSettings;
 import dev.paylink.delivery.DeadLetters;
 import dev.paylink.delivery.DeliveryConfig;
 import dev.paylink.delivery.DeliveryRouting;
@@ -15,6 +18,7 @@ import dev.paylink.delivery.WebhookEndpoint;
 import dev.paylink.delivery.WebhookEndpoints;
 import dev.paylink.delivery.WebhookOutput;
 import dev.paylink.enrichment.Enrichment;
+import dev.paylink.enrichment.EnrichmentOff;
 import dev.paylink.enrichment.EnrichmentSettings;
 import dev.paylink.enrichment.PaymentReports;
 import dev.paylink.events.EventLog;
@@ -26,13 +30,13 @@ import dev.paylink.flow.IntakeGate;
 import dev.paylink.flow.ResolutionDrops;
 import dev.paylink.flow.SendQueue;
 import dev.paylink.flow.Watchdog;
-import dev.paylink.intake.IntakeSettings;
 import dev.paylink.ledger.Deliveries;
-import dev.paylink.ledger.H2Durability;
+import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.report.ReportFormat;
 import dev.paylink.sandbox.OnOfficeSimulator;
+import dev.paylink.sandbox.SandboxExamples;
 import dev.paylink.sandbox.SmartPaySimulator;
 import dev.paylink.sandbox.SmtpCapture;
 import dev.paylink.sandbox.WebhookReceiver;
@@ -43,9 +47,7 @@ import dev.paylink.smartml.OnOfficeSettings;
 import dev.paylink.smartml.SmartmlClient;
 import dev.paylink.smartml.SmartmlCredentials;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,9 +60,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -84,30 +85,32 @@ public class PaylinkConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
+        // Every paylink.* key is checked first, all problems reported at once (ConfigurationException, one line each):
+        // before it, nothing is created, connected or started.
+        PaylinkSettings config = PaylinkSettings.bind(camel.getPropertiesComponent());
+        config.routeProperties().forEach(camel.getPropertiesComponent()::addOverrideProperty);
         Settings s = new Settings(camel.getPropertiesComponent());
         Registry registry = camel.getRegistry();
         Clock clock = Clock.systemUTC();
 
-        Path data = folder(s, "paylink.data");
-        Path inbox = folder(s, "paylink.inbox");
-        Path outbox = folder(s, "paylink.outbox");
-        Path archive = folder(s, "paylink.archive");
-        Path error = folder(s, "paylink.error");
-        folder(s, "paylink.resolve");
-
-        // Ledger first: nothing may be read before the place to record it exists.
-        HikariDataSource dataSource = dataSource(s, data);
+        // Ledger first: nothing may be read before the place to record it exists. One that cannot be reached is reported
+        // like a configuration problem, before any folder is made.
+        HikariDataSource dataSource = dataSource(config.ledger(), config.folders().data());
         onStop(camel, "ledger connection pool", dataSource::close);
         Ledger.migrate(dataSource);
         Ledger ledger = new Ledger(dataSource, clock);
         registry.bind("ledgerDataSource", dataSource);
         registry.bind("ledger", ledger);
 
-        OnOfficeSettings onOffice = new OnOfficeSettings(URI.create(s.string("paylink.onoffice.url")),
-                s.duration("paylink.onoffice.connect-timeout"), s.duration("paylink.onoffice.request-timeout"),
-                s.positiveInt("paylink.onoffice.connect-attempts"), s.duration("paylink.onoffice.connect-backoff"));
-        SmartmlCredentials credentials;
-        if (s.bool("paylink.sandbox")) {
+        config.folders().byKey().forEach(PaylinkConfiguration::folder);
+        Path inbox = config.folders().inbox();
+        Path outbox = config.folders().outbox();
+        Path archive = config.folders().archive();
+        Path error = config.folders().error();
+
+        OnOfficeSettings onOffice = config.onOffice().connection();
+        SmartmlCredentials credentials = config.onOffice().credentials();
+        if (config.sandbox().on()) {
             // The simulator answers slower than the client waits for its "slow answer" transaction id.
             OnOfficeSimulator simulator = new OnOfficeSimulator(OnOfficeSimulator.SANDBOX_TOKEN, OnOfficeSimulator.SANDBOX_SECRET,
                     clock, onOffice.requestTimeout().plusSeconds(2));
@@ -117,12 +120,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
             onOffice = new OnOfficeSettings(url, onOffice.connectTimeout(), onOffice.requestTimeout(), onOffice.connectAttempts(), onOffice.connectBackoff());
             credentials = new SmartmlCredentials(OnOfficeSimulator.SANDBOX_TOKEN, OnOfficeSimulator.SANDBOX_SECRET);
             LOG.warn("SANDBOX MODE: links are created by the built-in onOffice simulator at {}, not by onOffice", url);
-            var examples = s.optional("paylink.sandbox.examples").map(Path::of).filter(Files::isDirectory);
-            if (examples.isPresent()) {
-                copyExamples(examples.get(), inbox);
-            }
-        } else {
-            credentials = credentials(s);
+            SandboxExamples.drop(config.sandbox().examples(), inbox);
         }
 
         // Events next: intake reports and enrichment publish into them; receivers are served from a durable queue.
@@ -151,7 +149,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
             }
         });
         BatchSender sender = new BatchSender(ledger, client, gate, watchdog, credentials.maskedToken());
-        registry.bind("fileIntake", new FileIntake(ledger, intakeSettings(s), progress, clock, watchdog));
+        registry.bind("fileIntake", new FileIntake(ledger, config.intake().rows(), progress, clock, watchdog, enrichmentOff(config, dataSource)));
         registry.bind("sendQueue", new SendQueue(ledger, gate, sender, watchdog, batchSize, progress));
         registry.bind("batchSender", sender);
         // Results files: ',' by default; ';' and a BOM open by double-click in German Excel.
@@ -164,53 +162,54 @@ public class PaylinkConfiguration implements CamelConfiguration {
         resolutions.recoverInterrupted();
         registry.bind("resolutionDrops", resolutions);
 
-        enrichment(camel, s, dataSource, events, outbox, clock);
+        enrichment(camel, config, dataSource, events, outbox, clock);
 
-        LOG.info("onOffice {} as token {}, {} actions per request, {} requests at once; ledger {}; inbox {}",
-                onOffice.url(), credentials.maskedToken(), batchSize, concurrency, dataSource.getJdbcUrl().replaceAll("[?;].*", ""), inbox);
+        LOG.info("onOffice {} as token {}, {} per request, {} at once; ledger {}; inbox {}", onOffice.url(), credentials.maskedToken(),
+                Plural.of(batchSize, "action"), Plural.of(concurrency, "request"), dataSource.getJdbcUrl().replaceAll("[?;].*", ""), inbox);
+    }
+
+    /** With enrichment off, tracked payment links wait for nobody: said at start, and for each file that adds some. */
+    private static Consumer<FileRun> enrichmentOff(PaylinkSettings config, HikariDataSource dataSource) {
+        if (config.smartPay().on()) {
+            return run -> { };
+        }
+        EnrichmentOff off = new EnrichmentOff(new TrackedLinks(dataSource), config.smartPay().why());
+        off.warnAtStart();
+        return off::fileAccepted;
     }
 
     /**
-     * Enrichment of tracked payment links on a Quartz schedule, when {@code paylink.smartpay.enabled} (always in
-     * sandbox mode, against the built-in SmartPay simulator, polling every few seconds so the demo shows links
-     * moving to PAID).
+     * Enrichment of tracked payment links on a Quartz schedule, when it is on: {@code paylink.smartpay.enabled=true}, or not
+     * set and SmartPay credentials are (always in sandbox mode, against the built-in SmartPay simulator, polling every
+     * few seconds so the demo shows links moving to PAID).
      */
-    private static void enrichment(CamelContext camel, Settings s, HikariDataSource dataSource, EventSink events, Path outbox, Clock clock)
-            throws Exception {
-        boolean sandbox = s.bool("paylink.sandbox");
-        if (!sandbox && !s.bool("paylink.smartpay.enabled")) {
+    private static void enrichment(CamelContext camel, PaylinkSettings config, HikariDataSource dataSource, EventSink events, Path outbox,
+                                   Clock clock) throws Exception {
+        PaylinkSettings.SmartPay p = config.smartPay();
+        if (!p.on()) {
+            LOG.info("SmartPay enrichment: off ({})", p.why());
             return;
         }
-        SmartPaySettings.Auth auth = SmartPaySettings.Auth.valueOf(s.string("paylink.smartpay.auth").toUpperCase(Locale.ROOT));
         SmartPaySettings smartPay;
         EnrichmentSettings schedule;
-        if (sandbox) {
+        if (config.sandbox().on()) {
             SmartPaySimulator simulator = new SmartPaySimulator();
             URI url = simulator.start();
             onStop(camel, "SmartPay simulator", simulator::close);
             camel.getRegistry().bind("smartPaySimulator", simulator);
-            smartPay = new SmartPaySettings(url, auth, SmartPaySimulator.SANDBOX_MERCHANT_KEY, SmartPaySimulator.SANDBOX_AUTHENTICATION_KEY,
+            smartPay = new SmartPaySettings(url, p.auth(), SmartPaySimulator.SANDBOX_MERCHANT_KEY, SmartPaySimulator.SANDBOX_AUTHENTICATION_KEY,
                     SmartPaySimulator.SANDBOX_CLIENT_ID, SmartPaySimulator.SANDBOX_CLIENT_SECRET, simulator.tokenUrl(),
-                    SmartPaySimulator.SANDBOX_ORIGIN, s.string("paylink.smartpay.user-agent"), s.duration("paylink.smartpay.connect-timeout"),
-                    s.duration("paylink.smartpay.read-timeout"), s.positiveInt("paylink.smartpay.attempts"), Duration.ofMillis(200),
-                    s.bool("paylink.smartpay.fetch-payment-status"));
-            camel.getPropertiesComponent().addOverrideProperty("paylink.smartpay.cron", s.string("paylink.sandbox.smartpay-cron"));
-            camel.getPropertiesComponent().addOverrideProperty("paylink.smartpay.enabled", "true");
-            schedule = new EnrichmentSettings(s.positiveInt("paylink.smartpay.concurrency"), s.decimal("paylink.smartpay.max-requests-per-second").doubleValue(),
-                    s.duration("paylink.sandbox.smartpay-interval"), s.duration("paylink.sandbox.smartpay-interval").multipliedBy(4),
-                    s.duration("paylink.smartpay.grace-after-expiry"), s.positiveInt("paylink.smartpay.max-links-per-cycle"));
-            LOG.warn("SANDBOX MODE: payment links are looked up at the built-in SmartPay simulator at {}, {} auth", url, auth);
+                    SmartPaySimulator.SANDBOX_ORIGIN, p.userAgent(), p.connectTimeout(), p.readTimeout(), p.attempts(), Duration.ofMillis(200),
+                    p.fetchPaymentStatus());
+            Duration interval = config.sandbox().smartPayInterval();
+            schedule = new EnrichmentSettings(p.concurrency(), p.maxRequestsPerSecond().doubleValue(), interval, interval.multipliedBy(4),
+                    p.graceAfterExpiry(), p.maxLinksPerCycle());
+            LOG.warn("SANDBOX MODE: payment links are looked up at the built-in SmartPay simulator at {}, {} auth", url,
+                    p.auth().name().toLowerCase(Locale.ROOT));
         } else {
-            smartPay = new SmartPaySettings(URI.create(s.string("paylink.smartpay.url")), auth,
-                    s.optional("paylink.smartpay.merchant-key").orElse(null), s.optional("paylink.smartpay.authentication-key").orElse(null),
-                    s.optional("paylink.smartpay.client-id").orElse(null), s.optional("paylink.smartpay.client-secret").orElse(null),
-                    s.optional("paylink.smartpay.token-url").map(URI::create).orElse(null), s.string("paylink.smartpay.origin"),
-                    s.string("paylink.smartpay.user-agent"), s.duration("paylink.smartpay.connect-timeout"), s.duration("paylink.smartpay.read-timeout"),
-                    s.positiveInt("paylink.smartpay.attempts"), s.duration("paylink.smartpay.backoff"), s.bool("paylink.smartpay.fetch-payment-status"));
-            requireSmartPayCredentials(smartPay);
-            schedule = new EnrichmentSettings(s.positiveInt("paylink.smartpay.concurrency"), s.decimal("paylink.smartpay.max-requests-per-second").doubleValue(),
-                    s.duration("paylink.smartpay.first-interval"), s.duration("paylink.smartpay.max-interval"),
-                    s.duration("paylink.smartpay.grace-after-expiry"), s.positiveInt("paylink.smartpay.max-links-per-cycle"));
+            smartPay = p.client();
+            schedule = new EnrichmentSettings(p.concurrency(), p.maxRequestsPerSecond().doubleValue(), p.firstInterval(), p.maxInterval(),
+                    p.graceAfterExpiry(), p.maxLinksPerCycle());
         }
         TrackedLinks tracked = new TrackedLinks(dataSource);
         Enrichment enrichment = new Enrichment(tracked, new SmartPayClient(smartPay, clock, Sleeper.system()),
@@ -218,9 +217,12 @@ public class PaylinkConfiguration implements CamelConfiguration {
         onStop(camel, "enrichment workers", enrichment::close);
         camel.getRegistry().bind("trackedLinks", tracked);
         camel.getRegistry().bind("enrichment", enrichment);
-        LOG.info("SmartPay enrichment: {} ({} auth), cron '{}', {} at once, {} requests/s at most, {} open links",
-                smartPay.url(), smartPay.auth(), camel.getPropertiesComponent().resolveProperty("paylink.smartpay.cron").orElse("?"),
-                schedule.concurrency(), schedule.maxRequestsPerSecond(), tracked.open());
+        long open = tracked.open();
+        LOG.info("SmartPay enrichment: on ({}); {} ({} auth), cron '{}', {} at once, {} at most, {} open", p.why(), smartPay.url(),
+                smartPay.auth().name().toLowerCase(Locale.ROOT), config.routeProperties().get("paylink.smartpay.cron"),
+                Plural.of(schedule.concurrency(), "look-up"), schedule.maxRequestsPerSecond() <= 0 ? "no limit of requests per second"
+                        : p.maxRequestsPerSecond().stripTrailingZeros().toPlainString() + " requests per second",
+                Plural.of(open, "tracked link"));
     }
 
     /**
@@ -238,7 +240,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
         // The paylink.* keys configured anywhere but the environment: properties files, overrides, -D.
         Set<String> keys = new TreeSet<>(camel.getPropertiesComponent().loadProperties(k -> k.startsWith("paylink.")).stringPropertyNames());
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("paylink.")).forEach(keys::add);
-        DeliveryConfig config = new DeliveryConfig(s::optional, Settings::toDuration, keys, System.getenv());
+        DeliveryConfig config = new DeliveryConfig(s::optional, dev.paylink.Durations::parse, keys, System.getenv());
 
         Optional<String> mailHost = s.optional("paylink.mail.host");
         MailSettings mail = null;
@@ -308,30 +310,6 @@ public class PaylinkConfiguration implements CamelConfiguration {
         return bus;
     }
 
-    private static void requireSmartPayCredentials(SmartPaySettings p) {
-        boolean ok = p.auth() == SmartPaySettings.Auth.BASIC
-                ? p.merchantKey() != null && p.authenticationKey() != null
-                : p.clientId() != null && p.clientSecret() != null && p.tokenUrl() != null;
-        if (!ok) {
-            throw new IllegalStateException("paylink.smartpay.enabled is true but credentials for " + p.auth() + " auth are missing: set "
-                    + (p.auth() == SmartPaySettings.Auth.BASIC ? "PAYLINK_SMARTPAY_MERCHANT_KEY and PAYLINK_SMARTPAY_AUTHENTICATION_KEY"
-                    : "PAYLINK_SMARTPAY_CLIENT_ID, PAYLINK_SMARTPAY_CLIENT_SECRET and paylink.smartpay.token-url"));
-        }
-    }
-
-    /** The demo: the example files go into the inbox (under a temporary name first, like any careful producer). */
-    private static void copyExamples(Path examples, Path inbox) throws IOException {
-        try (var files = Files.list(examples)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                Path tmp = inbox.resolve("." + f.getFileName() + ".tmp");
-                Files.copy(f, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, inbox.resolve(f.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                LOG.info("SANDBOX MODE: dropped example {} into {}", f.getFileName(), inbox);
-            }
-        }
-    }
-
     /**
      * A pool of exactly {@code concurrency} senders, with an unbounded queue that never rejects. Camel's parallel split
      * submits its own next iteration to this pool too (MulticastProcessor.schedule); with a short queue and CallerRuns,
@@ -348,49 +326,27 @@ public class PaylinkConfiguration implements CamelConfiguration {
         return camel.getExecutorServiceManager().newThreadPool(this, "onoffice-sender", profile);
     }
 
-    private static IntakeSettings intakeSettings(Settings s) {
-        return new IntakeSettings(Charset.forName(s.string("paylink.intake.charset")),
-                s.optional("paylink.intake.fallback-charset").map(Charset::forName).orElse(null),
-                Locale.forLanguageTag(s.string("paylink.intake.locale")), s.decimal("paylink.intake.max-price-net"),
-                s.bool("paylink.intake.send-mail-default"), s.positiveInt("paylink.intake.max-description-length"),
-                Pattern.compile(s.string("paylink.intake.transactionid-pattern")));
-    }
-
-    /** Token and secret from the environment / configuration, or from a properties file outside the repository. */
-    private static SmartmlCredentials credentials(Settings s) throws IOException {
-        String token = s.optional("paylink.onoffice.token").orElse(null);
-        String secret = s.optional("paylink.onoffice.secret").orElse(null);
-        var file = s.optional("paylink.onoffice.secrets-file");
-        if (file.isPresent()) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(Path.of(file.get()))) {
-                p.load(in);
-            }
-            token = token != null ? token : p.getProperty("paylink.onoffice.token");
-            secret = secret != null ? secret : p.getProperty("paylink.onoffice.secret");
-        }
-        if (token == null || secret == null) {
-            throw new IllegalStateException("no onOffice credentials: set PAYLINK_ONOFFICE_TOKEN and PAYLINK_ONOFFICE_SECRET "
-                    + "(or paylink.onoffice.secrets-file), or run with paylink.sandbox=true for the built-in simulator");
-        }
-        return new SmartmlCredentials(token.strip(), secret.strip());
-    }
-
-    private static HikariDataSource dataSource(Settings s, Path data) {
+    /** The ledger's pool, once one connection has been opened by hand (a failure is one line naming paylink.ledger.url). */
+    private static HikariDataSource dataSource(PaylinkSettings.Ledger ledger, Path data) {
+        String url = ledger.jdbcUrl(data);
+        String password = ledger.password() == null ? null : ledger.password().value();
+        LedgerReach.check(url, ledger.username(), password);
         HikariConfig config = new HikariConfig();
         config.setPoolName("ledger");
-        String url = s.optional("paylink.ledger.url")
-                .orElse("jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE" + H2Durability.URL_SETTINGS);
-        H2Durability.check(url);
         config.setJdbcUrl(url);
-        config.setUsername(s.optional("paylink.ledger.username").orElse(null));
-        config.setPassword(s.optional("paylink.ledger.password").orElse(null));
-        config.setMaximumPoolSize(s.positiveInt("paylink.ledger.pool-size"));
+        config.setUsername(ledger.username());
+        config.setPassword(password);
+        config.setMaximumPoolSize(ledger.poolSize());
         return new HikariDataSource(config);
     }
 
-    private static Path folder(Settings s, String key) throws IOException {
-        return Files.createDirectories(Path.of(s.string(key)));
+    /** A checked folder ({@code PaylinkSettings} found it is one, or can be made one) is created if it is not there. */
+    private static void folder(String key, Path folder) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw ConfigurationException.of(key, "cannot create the folder " + folder + ": " + e);
+        }
     }
 
     /** Closes a resource when Camel stops, after the routes (services stop in reverse order of adding). */

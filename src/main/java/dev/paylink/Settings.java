@@ -5,14 +5,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.camel.spi.PropertiesComponent;
 
 /** Typed reads of {@code paylink.*} keys, with errors that name the key and what was wrong. */
 final class Settings {
-
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final PropertiesComponent properties;
 
@@ -51,22 +47,7 @@ final class Settings {
     }
 
     Duration duration(String key) {
-        return parse(key, "a duration such as 500ms, 30s, 5m, 1h or PT30S", Settings::toDuration);
-    }
-
-    static Duration toDuration(String text) {
-        Matcher m = SIMPLE_DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        return Duration.parse(text.strip());
+        return parse(key, "a duration such as 500ms, 30s, 5m, 1h or PT30S", Durations::parse);
     }
 
     private <T> T parse(String key, String expected, Function<String, T> parser) {

@@ -65,7 +65,7 @@ class KillIT {
     private static final Set<String> FINAL_STATUSES = Set.of("CREATED", "REJECTED", "UNCERTAIN");
     /** The claim's progress line, logged every {@code paylink.intake.progress-interval} while the rows are read and claimed. */
     private static final Pattern READ_PROGRESS = Pattern.compile(Pattern.quote(FILE) + ": read: (\\d+) rows");
-    private static final Pattern INTERRUPTED = Pattern.compile(Pattern.quote(FILE) + ": (\\d+) rows were being sent when the last run stopped");
+    private static final Pattern INTERRUPTED = Pattern.compile(Pattern.quote(FILE) + ": (\\d+) rows? (?:was|were) being sent when the last run stopped");
     private static final Path RUNS = Path.of("target", "kill-it");
 
     /** The phase a kill is aimed at. */

@@ -1,6 +1,6 @@
 package dev.paylink.delivery;
 
-import dev.paylink.flow.Durations;
+import dev.paylink.Durations;
 import java.time.Duration;
 
 /** What one try of a delivery came to. */

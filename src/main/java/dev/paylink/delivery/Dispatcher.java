@@ -1,6 +1,6 @@
 package dev.paylink.delivery;
 
-import dev.paylink.flow.Durations;
+import dev.paylink.Durations;
 import dev.paylink.ledger.Deliveries;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.paylink.enrichment;
 
+import dev.paylink.Durations;
 import dev.paylink.events.Event;
 import dev.paylink.events.EventSink;
 import dev.paylink.events.EventTypes;
@@ -107,7 +108,7 @@ public class Enrichment implements AutoCloseable {
                     failed.incrementAndGet();
                     Duration wait = backoff(settings.firstInterval(), link.failures() + 1);
                     links.recordFailure(link.paymentLinkId(), ((LinkLookup.Failed) result).message(), wait, now.plus(wait), now);
-                    LOG.warn("payment link {}: look-up failed, next try in {}: {}", link.paymentLinkId(), wait,
+                    LOG.warn("payment link {}: look-up failed, next try in {}: {}", link.paymentLinkId(), Durations.spoken(wait),
                             ((LinkLookup.Failed) result).message());
                 }
                 synchronized (touchedFiles) {

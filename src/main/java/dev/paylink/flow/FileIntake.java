@@ -1,5 +1,6 @@
 package dev.paylink.flow;
 
+import dev.paylink.Plural;
 import dev.paylink.intake.AcceptedRow;
 import dev.paylink.intake.FileFacts;
 import dev.paylink.intake.FileSniffer;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +43,13 @@ public class FileIntake {
     private final Duration progressInterval;
     private final Clock clock;
     private final Watchdog watchdog;
+    private final Consumer<FileRun> onAccepted;
 
-    public FileIntake(Ledger ledger, IntakeSettings settings, Duration progressInterval, Clock clock, Watchdog watchdog) {
+    /** @param onAccepted told about each run whose rows were just read and claimed (e.g. to say who tracks its payment links) */
+    public FileIntake(Ledger ledger, IntakeSettings settings, Duration progressInterval, Clock clock, Watchdog watchdog,
+                      Consumer<FileRun> onAccepted) {
         this.watchdog = watchdog;
+        this.onAccepted = onAccepted;
         this.ledger = ledger;
         this.settings = settings;
         this.validator = new RowValidator(settings);
@@ -71,7 +77,9 @@ public class FileIntake {
             ledger.restartAcceptance(run);
         }
         try {
-            return readAndClaim(path, run, facts, started);
+            AcceptedFile read = readAndClaim(path, run, facts, started);
+            onAccepted.accept(run);
+            return read;
         } catch (UnreadableFileException e) {
             ledger.fail(run, e.getMessage());
             throw e;
@@ -120,11 +128,12 @@ public class FileIntake {
             throw new UncheckedIOException("could not read " + name, e);
         }
         if (problems > LOGGED_PROBLEMS_PER_FILE) {
-            LOG.warn("{}: {} more invalid rows; every one is listed in the results file", name, problems - LOGGED_PROBLEMS_PER_FILE);
+            LOG.warn("{}: {} more; every one is listed in the results file", name, Plural.of(problems - LOGGED_PROBLEMS_PER_FILE, "invalid row"));
         }
         ledger.markAccepted(run, rows, unknownColumns);
-        LOG.info("{}: {} rows read ({}, {}): {} new, {} duplicates, {} invalid{}", name, rows, facts.format(), facts.charsetNote(),
-                claimed, duplicates, problems, unknownColumns.isEmpty() ? "" : "; unknown columns ignored: " + String.join(", ", unknownColumns));
+        LOG.info("{}: {} read ({}, {}): {} new, {}, {} invalid{}", name, Plural.of(rows, "row"), facts.format(), facts.charsetNote(),
+                claimed, Plural.of(duplicates, "duplicate"), problems,
+                unknownColumns.isEmpty() ? "" : "; unknown columns ignored: " + String.join(", ", unknownColumns));
         return new AcceptedFile(path, run, facts, unknownColumns, started);
     }
 }

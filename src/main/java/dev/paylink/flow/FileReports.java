@@ -2,6 +2,7 @@ package dev.paylink.flow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.paylink.Plural;
 import dev.paylink.events.Event;
 import dev.paylink.events.EventSink;
 import dev.paylink.events.EventTypes;
@@ -24,7 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,8 +111,16 @@ public class FileReports {
         events.publish(Event.stable(EventTypes.FILE_COMPLETED, "run " + file.run().id(), summary, clock));
         ledger.complete(file.run(), target.toAbsolutePath().toString());
         gate.succeeded(file.name());
-        LOG.info("{}: done, {} rows: {}; results in {}", file.name(), rows, counts, results);
+        LOG.info("{}: done, {}{}; results in {}", file.name(), Plural.of(rows, "row"), spoken(counts), results);
         return target.toAbsolutePath().toString();
+    }
+
+    /** The counts of a file as a log line says them: {@code : 4 created, 1 rejected, 1 duplicate}; statuses without rows left out. */
+    private static String spoken(Map<String, Long> counts) {
+        String said = counts.entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> e.getKey().equals("DUPLICATE") ? Plural.of(e.getValue(), "duplicate") : e.getValue() + " " + e.getKey().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        return said.isEmpty() ? "" : ": " + said;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.paylink.flow;
 
+import dev.paylink.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,6 +151,11 @@ public class IntakeGate implements GenericFileFilter<Object> {
             return new Backoff(clock.instant().plus(wait), wait);
         });
         return next.last();
+    }
+
+    /** As {@link #failed}, said for the log line of the intake route: {@code 30 s}, {@code 1 min}. */
+    public String failedRetryIn(String fileName) {
+        return Durations.spoken(failed(fileName));
     }
 
     /** True while sending must not start: paused (unless a probe is under way), or the application is stopping. */

@@ -1,5 +1,6 @@
 package dev.paylink.flow;
 
+import dev.paylink.Plural;
 import dev.paylink.events.Event;
 import dev.paylink.events.EventSink;
 import dev.paylink.events.EventTypes;
@@ -142,9 +143,9 @@ public class ResolutionDrops {
         for (Outcome o : Outcome.values()) {
             counts.put(o, items.stream().filter(i -> i.outcome == o).count());
         }
-        LOG.info("{}: {} lines: {} applied, {} already applied, {} refused; answer in {}{}{}", name, items.size(), counts.get(Outcome.APPLIED),
+        LOG.info("{}: {}: {} applied, {} already applied, {} refused; answer in {}{}{}", name, Plural.of(items.size(), "line"), counts.get(Outcome.APPLIED),
                 counts.get(Outcome.ALREADY_APPLIED), counts.get(Outcome.REFUSED), report.getFileName(),
-                freshResults > 0 ? "; fresh results for " + freshResults + " input file(s)" : "",
+                freshResults > 0 ? "; fresh results for " + Plural.of(freshResults, "input file") : "",
                 drop.unknownColumns().isEmpty() ? "" : "; unknown columns ignored: " + String.join(", ", drop.unknownColumns()));
         return FolderTargets.free(archive, name).toAbsolutePath().toString();
     }
@@ -274,7 +275,7 @@ public class ResolutionDrops {
             sender.send(pending);
             long sent = pending.stream().map(e -> ledger.entry(e.key()).map(ResultLine::status).orElse("")).filter(s -> !s.equals("RECEIVED")).count();
             if (sent > 0) {
-                LOG.info("{} resends decided while sending was paused were sent now", sent);
+                LOG.info("{} decided while sending was paused {} sent now", Plural.of(sent, "resend"), sent == 1 ? "was" : "were");
             }
         }
         announce();
@@ -287,7 +288,8 @@ public class ResolutionDrops {
     public int recoverInterrupted() {
         int n = ledger.markResendsInterrupted();
         if (n > 0) {
-            LOG.warn("{} rows were being sent again when the app stopped; they are UNCERTAIN again and wait for a person", n);
+            LOG.warn("{} being sent again when the app stopped; {} UNCERTAIN again and {} for a person", Plural.of(n, "row was", "rows were"),
+                    n == 1 ? "it is" : "they are", n == 1 ? "waits" : "wait");
         }
         return n;
     }

@@ -1,5 +1,6 @@
 package dev.paylink.flow;
 
+import dev.paylink.Plural;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.LedgerEntry;
 import java.time.Duration;
@@ -42,7 +43,8 @@ public class SendQueue {
         if (file.run().resumed()) {
             int interrupted = ledger.markInterrupted(file.run());
             if (interrupted > 0) {
-                LOG.warn("{}: {} rows were being sent when the last run stopped; they are UNCERTAIN and wait for a person", file.name(), interrupted);
+                LOG.warn("{}: {} being sent when the last run stopped; {}", file.name(), Plural.of(interrupted, "row was", "rows were"),
+                        interrupted == 1 ? "it is UNCERTAIN and waits for a person" : "they are UNCERTAIN and wait for a person");
             }
         }
         if (gate.probing()) {

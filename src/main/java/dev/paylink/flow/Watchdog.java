@@ -1,5 +1,6 @@
 package dev.paylink.flow;
 
+import dev.paylink.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -51,6 +51,11 @@ public class TrackedLinks {
         return query(" WHERE p.file_id = ? AND p.line > ? ORDER BY p.file_id, p.line LIMIT ?", fileId, afterLine, limit);
     }
 
+    /** Open links of one input file. */
+    public long openOfFile(long fileId) {
+        return jdbc.inTransaction(c -> (long) Jdbc.queryInt(c, "SELECT COUNT(*) FROM payment_link WHERE file_id = ? AND tracking = 'OPEN'", fileId));
+    }
+
     /** Open links in all: what a cycle may have to look at. */
     public long open() {
         return jdbc.inTransaction(c -> (long) Jdbc.queryInt(c, "SELECT COUNT(*) FROM payment_link WHERE tracking = 'OPEN'"));

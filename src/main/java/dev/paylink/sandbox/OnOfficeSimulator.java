@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.paylink.Plural;
 import dev.paylink.smartml.HmacV2;
 import java.io.IOException;
 import java.io.InputStream;
@@ -625,7 +626,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
     }
 
     private void log(String sentToken, int actions, int created, int rejected, String firstError, String extra) {
-        LOG.info("onOffice sandbox: token {}, {} action(s): {} created, {} rejected{}{}", mask(sentToken), actions,
+        LOG.info("onOffice sandbox: token {}, {}: {} created, {} rejected{}{}", mask(sentToken), Plural.of(actions, "action"),
                 created, rejected, firstError == null ? "" : ", first error: " + firstError, extra);
     }
 

@@ -2,6 +2,8 @@ package dev.paylink.smartml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paylink.Durations;
+import dev.paylink.Plural;
 import dev.paylink.smartml.ActionOutcome.Created;
 import dev.paylink.smartml.ActionOutcome.Held;
 import dev.paylink.smartml.ActionOutcome.HoldReason;
@@ -132,8 +134,8 @@ public final class SmartmlClient {
                             + (attempts == 1 ? " attempt: " : " attempts: ") + describe(neverLeft.cause()));
                 } else {
                     Duration wait = backoff(attempt);
-                    LOG.warn("onOffice at {} not reachable (attempt {}/{}, token {}): {}; next attempt in {} ms",
-                            hostAndPort, attempt, attempts, credentials.maskedToken(), describe(neverLeft.cause()), wait.toMillis());
+                    LOG.warn("onOffice at {} not reachable (attempt {} of {}, token {}): {}; next attempt in {}",
+                            hostAndPort, attempt, attempts, credentials.maskedToken(), describe(neverLeft.cause()), Durations.spoken(wait));
                     try {
                         sleeper.sleep(wait);
                         attempt++;
@@ -305,16 +307,30 @@ public final class SmartmlClient {
                     held++;
                 }
                 if (firstTrouble == null) {
-                    firstTrouble = outcome.toString();
+                    firstTrouble = describe(outcome);
                 }
             }
         }
-        LOG.debug("smartml batch of {} (first {}) done in {} ms, {} attempt(s): {} created, {} rejected, {} uncertain, {} held",
-                batch.size(), batch.get(0).identifier(), took.toMillis(), attempts, created, rejected, uncertain, held);
+        LOG.debug("smartml batch of {} (first {}) done in {} ms, {}: {} created, {} rejected, {} uncertain, {} held",
+                batch.size(), batch.get(0).identifier(), took.toMillis(), Plural.of(attempts, "attempt"), created, rejected, uncertain, held);
         if (firstTrouble != null) {
             LOG.warn("smartml batch of {} (first {}): {} uncertain, {} held; first: {}",
                     batch.size(), batch.get(0).identifier(), uncertain, held, firstTrouble);
         }
+    }
+
+    /** An outcome that is not an answer, for a log line: {@code key K: held, credentials refused (errorcode 137): ...}. */
+    private static String describe(ActionOutcome outcome) {
+        if (outcome instanceof Uncertain u) {
+            return "key " + u.identifier() + ": uncertain" + (u.errorCode() == null ? "" : " (errorcode " + u.errorCode() + ")") + ": " + u.message();
+        }
+        Held h = (Held) outcome;
+        return "key " + h.identifier() + ": held, " + switch (h.reason()) {
+            case CREDENTIALS -> "credentials refused";
+            case CLOCK -> "timestamp refused";
+            case ENVELOPE -> "request refused as malformed";
+            case UNREACHABLE -> "onOffice not reachable";
+        } + (h.errorCode() == null ? "" : " (errorcode " + h.errorCode() + ")") + ": " + h.message();
     }
 
     private static List<ActionOutcome> allUncertain(List<SmartmlAction> batch, String message) {

@@ -1,5 +1,6 @@
 package dev.paylink.smartpay;
 
+import dev.paylink.Durations;
 import dev.paylink.smartml.Sleeper;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
@@ -73,7 +74,7 @@ final class Retrier {
             }
             int failed = n;
             Duration wait = retryAfter(again.headers()).orElseGet(() -> backoff(failed));
-            LOG.warn("SmartPay {} (attempt {}/{}): {}; next attempt in {} ms", what, n, attempts, again.reason(), wait.toMillis());
+            LOG.warn("SmartPay {} (attempt {} of {}): {}; next attempt in {}", what, n, attempts, again.reason(), Durations.spoken(wait));
             if (!wait.isZero()) {
                 try {
                     sleeper.sleep(wait);

@@ -799,7 +799,7 @@ class OnOfficeSimulatorTest {
         assertThat(appender.list).singleElement().satisfies(event -> {
             String line = event.getFormattedMessage();
             assertThat(event.getLevel().toString()).isEqualTo("INFO");
-            assertThat(line).contains("2 action(s)", "1 created", "1 rejected",
+            assertThat(line).contains("2 actions", "1 created", "1 rejected",
                     "errorcode 167 missing parameter description", "sa...00");
             assertThat(line).doesNotContain(TOKEN, SECRET);
         });

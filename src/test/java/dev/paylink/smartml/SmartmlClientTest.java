@@ -14,6 +14,7 @@ import dev.paylink.smartml.ActionOutcome.Held;
 import dev.paylink.smartml.ActionOutcome.HoldReason;
 import dev.paylink.smartml.ActionOutcome.Rejected;
 import dev.paylink.smartml.ActionOutcome.Uncertain;
+import dev.paylink.support.LogCapture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -414,6 +415,25 @@ class SmartmlClientTest {
             assertThat(held.message()).startsWith("could not connect to 127.0.0.1:" + port + " after 3 attempts: java.net.ConnectException");
         });
         assertThat(outcomes).extracting(ActionOutcome::identifier).containsExactly("A", "B");
+    }
+
+    @Test
+    void logLinesSayInWordsWhatBecameOfABatchAndWhenItIsTriedAgain() throws IOException {
+        List<String> lines;
+        try (LogCapture logs = LogCapture.of(SmartmlClient.class.getName())) {
+            stub.respondWith((exchange, request) -> StubOnOffice.send(exchange, 500, null, new byte[0]));
+            client(fixedClock()).send(List.of(action("L-1")));
+            int port = freePort();
+            new SmartmlClient(settings(URI.create("http://127.0.0.1:" + port + StubOnOffice.PATH), Duration.ofSeconds(5)), credentials,
+                    fixedClock(), waits::add).send(List.of(action("A")));
+            lines = logs.messages().toList();
+        }
+
+        assertThat(lines).contains("smartml batch of 1 (first L-1): 1 uncertain, 0 held; first: key L-1: uncertain: HTTP 500 with empty body")
+                .anyMatch(l -> l.endsWith("; next attempt in 250 ms")).anyMatch(l -> l.endsWith("; next attempt in 500 ms"))
+                .anyMatch(l -> l.startsWith("smartml batch of 1 (first A): 0 uncertain, 1 held; first: key A: held, onOffice not reachable: "
+                        + "could not connect to 127.0.0.1:"))
+                .noneMatch(l -> l.contains("Uncertain[") || l.contains("Held[") || l.contains(" ms ms"));
     }
 
     @Test

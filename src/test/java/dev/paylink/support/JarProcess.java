@@ -39,14 +39,30 @@ public final class JarProcess implements AutoCloseable {
      * environment; standard output and error go to {@code log} (replaced).
      */
     public static JarProcess start(Path log, Map<String, String> env, List<String> jvmOptions) throws IOException {
+        return start(log, env, jvmOptions, null);
+    }
+
+    /** As {@link #start(Path, Map, List)}, in the working directory {@code workingDirectory} (null: this JVM's). */
+    public static JarProcess start(Path log, Map<String, String> env, List<String> jvmOptions, Path workingDirectory) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(JAR.toString());
+        command.add(JAR.toAbsolutePath().toString());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (workingDirectory != null) {
+            pb.directory(workingDirectory.toFile());
+        }
         pb.environment().putAll(env);
         return new JarProcess(pb.start(), log);
+    }
+
+    /** Waits until the app exits by itself and returns its exit code; fails with the end of the log if it still runs after {@code timeout}. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the app still runs " + timeout.toSeconds() + " s after start; end of " + log + ":\n" + tail(40));
+        }
+        return process.exitValue();
     }
 
     public Path log() {
