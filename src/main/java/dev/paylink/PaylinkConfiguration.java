@@ -90,6 +90,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
         PaylinkSettings config = PaylinkSettings.bind(camel.getPropertiesComponent());
         config.routeProperties().forEach(camel.getPropertiesComponent()::addOverrideProperty);
         Settings s = new Settings(camel.getPropertiesComponent());
+        checkWebhookEndpoints(deliveryConfig(camel, s));
         Registry registry = camel.getRegistry();
         Clock clock = Clock.systemUTC();
 
@@ -237,10 +238,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
         boolean sandbox = s.bool("paylink.sandbox");
         Map<String, Output> outputs = new LinkedHashMap<>();
         Map<String, String> mailTo = new LinkedHashMap<>();
-        // The paylink.* keys configured anywhere but the environment: properties files, overrides, -D.
-        Set<String> keys = new TreeSet<>(camel.getPropertiesComponent().loadProperties(k -> k.startsWith("paylink.")).stringPropertyNames());
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("paylink.")).forEach(keys::add);
-        DeliveryConfig config = new DeliveryConfig(s::optional, dev.paylink.Durations::parse, keys, System.getenv());
+        DeliveryConfig config = deliveryConfig(camel, s);
 
         Optional<String> mailHost = s.optional("paylink.mail.host");
         MailSettings mail = null;
@@ -308,6 +306,26 @@ public class PaylinkConfiguration implements CamelConfiguration {
                 mail == null ? "off (paylink.mail.host not set)" : mail.host() + ":" + mail.port(),
                 String.join("\n", DeliveryConfig.table(routing, active, endpoints, clock.instant())));
         return bus;
+    }
+
+    /**
+     * Routing and webhook endpoints as configured: the paylink.* keys of properties files, overrides and -D properties,
+     * and the environment.
+     */
+    private static DeliveryConfig deliveryConfig(CamelContext camel, Settings s) {
+        Set<String> keys = new TreeSet<>(camel.getPropertiesComponent().loadProperties(k -> k.startsWith("paylink.")).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("paylink.")).forEach(keys::add);
+        return new DeliveryConfig(s::optional, Durations::parse, keys, System.getenv());
+    }
+
+    /** Named webhook endpoints (URL, secret, name, rotation) are checked with the rest, before anything is created. */
+    private static void checkWebhookEndpoints(DeliveryConfig delivery) {
+        try {
+            delivery.outputsByType();
+            delivery.endpoints(java.time.Instant.now());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigurationException(List.of(e.getMessage()));
+        }
     }
 
     /**

@@ -61,4 +61,27 @@ class ApplicationTest {
                 + "is accepting TCP/IP connections.");
         assertThat(dir.resolve("data")).doesNotExist();
     }
+
+    @Test
+    void deliveryMailAndReportSettingsAreCheckedBeforeAnythingStarts() {
+        int status = start(Map.of("paylink.sandbox", "true", "paylink.deliver.max-retry-after", "never", "paylink.report.delimiter", "|",
+                "paylink.mail.host", "smtp.example.invalid", "paylink.mail.security", "none", "paylink.mail.username", "mailer"));
+
+        assertThat(status).isEqualTo(2);
+        assertThat(errLines()).containsExactlyInAnyOrder(
+                "configuration: paylink.deliver.max-retry-after: 'never' is not a duration (e.g. 3s, 500ms, PT3S)",
+                "configuration: paylink.report.delimiter: '|' is not , or ; (; with paylink.report.bom=true opens in German Excel)",
+                "configuration: paylink.mail.security: 'none' would send the SMTP password in clear; use starttls or tls, "
+                        + "or set paylink.mail.allow-plain-auth=true");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void aNamedWebhookEndpointWithoutItsSecretStopsTheStartBeforeAnythingIsCreated() {
+        int status = start(Map.of("paylink.sandbox", "true", "paylink.webhook.crm.url", "https://crm.example.invalid/hooks"));
+
+        assertThat(status).isEqualTo(2);
+        assertThat(errLines()).singleElement().asString().startsWith("configuration: ").contains("crm").contains("PAYLINK_WEBHOOK_CRM_SECRET");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
 }

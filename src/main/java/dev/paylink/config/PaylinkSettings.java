@@ -174,12 +174,6 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
         p.put("paylink.deliver.poll-interval", String.valueOf(delivery.pollInterval().toMillis()));
         p.put("paylink.smartpay.enabled", String.valueOf(smartPay.on()));
         p.put("paylink.smartpay.cron", sandbox.on() ? sandbox.smartPayCron() : smartPay.cron());
-        // The delivery wiring reads paylink.deliver.<type> with only '.' replaced (payment-status_changed); the documented
-        // key is payment-status-changed. Until that wiring reads delivery() above, it gets the checked values by its names.
-        for (String type : EventTypes.ALL) {
-            p.put("paylink.deliver." + type.replace('.', '-'), delivery.routes().get(type).isEmpty() ? "none" : String.join(",", delivery.routes().get(type)));
-            Optional.ofNullable(mail.toByType().get(type)).ifPresent(to -> p.put("paylink.mail.to." + type.replace('.', '-'), to));
-        }
         return p;
     }
 
@@ -313,6 +307,15 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
             b.problem("paylink.deliver.max-backoff", Durations.spoken(max) + " is shorter than paylink.deliver.first-backoff ("
                     + Durations.spoken(first) + ")");
         }
+        b.required("paylink.deliver.max-retry-after", Duration.ZERO, "1h", duration(false));
+        // The results CSV for German Excel (report.ReportFormat): ',' or ';', and a BOM or not.
+        b.required("paylink.report.delimiter", ",", ",", text -> {
+            if (!text.equals(",") && !text.equals(";")) {
+                throw new Binder.Unfit("is not , or ; (; with paylink.report.bom=true opens in German Excel)");
+            }
+            return text;
+        });
+        b.required("paylink.report.bom", false, "false", bool());
         return new Delivery(routes, b.required("paylink.deliver.max-attempts", 1, "6", positive()), first, max,
                 b.required("paylink.deliver.concurrency", 1, "4", positive()),
                 b.required("paylink.deliver.poll-interval", Duration.ZERO, "1000", PaylinkSettings::millisOrDuration),
@@ -347,7 +350,8 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
             b.optional("paylink.mail.to." + keyOf(type), Binder.mailAddresses()).ifPresent(to -> toByType.put(type, addresses(to)));
         }
         return new Mail(host.orElse(null), b.required("paylink.mail.port", 1, "587", Binder.whole(1, 65535)),
-                b.required("paylink.mail.security", MailSettings.Security.STARTTLS, "starttls", Binder.oneOf(MailSettings.Security.class)),
+                plainAuthChecked(b, host.isPresent(), b.required("paylink.mail.security", MailSettings.Security.STARTTLS, "starttls",
+                        Binder.oneOf(MailSettings.Security.class))),
                 b.text("paylink.mail.username").orElse(null), Secret.of(b.text("paylink.mail.password")),
                 b.required("paylink.mail.from", "", "paylink <paylink@example.com>", PaylinkSettings::oneAddress),
                 b.optional("paylink.mail.to", Binder.mailAddresses()).map(PaylinkSettings::addresses).orElse(null), toByType,
@@ -372,6 +376,17 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
             throw new Binder.Unfit("is not a host name (e.g. smtp.example.com; the port goes in paylink.mail.port)");
         }
         return text;
+    }
+
+    /** SMTP AUTH over a plain connection would send the password in clear: refused unless explicitly allowed. */
+    private static MailSettings.Security plainAuthChecked(Binder b, boolean mailOn, MailSettings.Security security) {
+        boolean allowed = b.required("paylink.mail.allow-plain-auth", false, "false", bool());
+        if (mailOn && security == MailSettings.Security.NONE && b.text("paylink.mail.username").isPresent() && !allowed
+                && !b.reported("paylink.mail.security")) {
+            b.problem("paylink.mail.security", "'none' would send the SMTP password in clear; use starttls or tls, "
+                    + "or set paylink.mail.allow-plain-auth=true");
+        }
+        return security;
     }
 
     private static Webhook webhook(Binder b) {

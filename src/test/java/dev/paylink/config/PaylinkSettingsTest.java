@@ -215,8 +215,9 @@ class PaylinkSettingsTest {
         PaylinkSettings s = bind(sandbox("paylink.deliver.payment-status-changed", "none", "paylink.mail.to.payment-status-changed", "a@example.com"));
 
         assertThat(s.delivery().routes().get("payment.status_changed")).isEmpty();
-        assertThat(s.routeProperties()).containsEntry("paylink.deliver.payment-status_changed", "none")
-                .containsEntry("paylink.mail.to.payment-status_changed", "a@example.com");
+        assertThat(s.mail().toByType().get("payment.status_changed")).isEqualTo("a@example.com");
+        // The delivery wiring reads the documented key itself (DeliveryRouting.key): no old-form key is injected.
+        assertThat(s.routeProperties()).doesNotContainKey("paylink.deliver.payment-status_changed");
     }
 
     @Test
