@@ -51,6 +51,11 @@ public class BatchSender {
             // Handed out before the pause began: its entries stay RECEIVED and go with the file's next run.
             return;
         }
+        sendNow(batch);
+    }
+
+    /** Sends whatever the gate says: the probe's one row, while sending is otherwise paused. */
+    private void sendNow(List<LedgerEntry> batch) {
         List<LedgerEntry> mine;
         try {
             mine = ledger.markSending(batch);
@@ -86,6 +91,9 @@ public class BatchSender {
      * @param what what the row is, for the log
      */
     public void probe(LedgerEntry row, String what) {
+        if (gate.stopping()) {
+            return;
+        }
         if (gate.readProbeFirst()) {
             String failure = client.probe();
             if (failure != null) {
@@ -94,8 +102,9 @@ public class BatchSender {
             }
         }
         LOG.info("{}: sending line {} alone first, to see whether onOffice answers again", what, row.line());
-        send(List.of(row));
-        if (!gate.paused()) {
+        sendNow(List.of(row));
+        // Still probing: nothing paused again, so onOffice answered the row (created, rejected, or a code of its own).
+        if (gate.probing()) {
             gate.resumed("onOffice answered the probe (" + what + " line " + row.line() + ")");
         }
     }

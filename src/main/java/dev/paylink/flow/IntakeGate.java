@@ -158,10 +158,17 @@ public class IntakeGate implements GenericFileFilter<Object> {
         return Durations.spoken(failed(fileName));
     }
 
-    /** True while sending must not start: paused (unless a probe is under way), or the application is stopping. */
+    /** The application is stopping: not even a probe leaves. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * True while no batch may leave: paused (a probe under way included: only the probe's own row goes, through
+     * {@link BatchSender#probe}), or the application is stopping.
+     */
     public boolean paused() {
-        Pause p = pause;
-        return stopping || (p != null && !p.probing());
+        return stopping || pause != null;
     }
 
     /**

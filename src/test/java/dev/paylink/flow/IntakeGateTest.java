@@ -21,7 +21,8 @@ class IntakeGateTest {
 
         clock.advance(Duration.ofMinutes(5));
         assertThat(gate.mayPickUp("a.csv")).isTrue();
-        assertThat(gate.paused()).as("a probe may send").isFalse();
+        assertThat(gate.paused()).as("only the probe's own row may leave, not a batch").isTrue();
+        assertThat(gate.probing()).isTrue();
         assertThat(gate.mayPickUp("b.csv")).as("only one probe per pause period").isFalse();
 
         gate.pause("credentials refused", "fix them");
