@@ -64,7 +64,7 @@ public final class SmtpCapture implements AutoCloseable {
             save(message);
             return delivery.handle(message, recipient);
         });
-        LOG.info("SANDBOX MODE: mail goes to the built-in SMTP capture at 127.0.0.1:{}, saved as .eml files in {}", port(), this.folder);
+        LOG.debug("SANDBOX MODE: mail goes to the built-in SMTP capture at 127.0.0.1:{}, saved as .eml files in {}", port(), this.folder);
     }
 
     /** The port SMTP listens on (127.0.0.1). */
