@@ -54,8 +54,12 @@ public class BatchSender {
         sendNow(batch);
     }
 
-    /** Sends whatever the gate says: the probe's one row, while sending is otherwise paused. */
-    private void sendNow(List<LedgerEntry> batch) {
+    /**
+     * Sends without asking the gate: the probe's one row goes while sending is otherwise paused.
+     *
+     * @return whether a request left (false when another sender owned every entry already)
+     */
+    private boolean sendNow(List<LedgerEntry> batch) {
         List<LedgerEntry> mine;
         try {
             mine = ledger.markSending(batch);
@@ -63,7 +67,7 @@ public class BatchSender {
             throw failed("could not mark the batch SENDING; nothing was sent", batch, t);
         }
         if (mine.isEmpty()) {
-            return;
+            return false;
         }
         SmartmlClient.BatchResult result;
         try {
@@ -79,6 +83,7 @@ public class BatchSender {
                     + "when the file is resumed", mine, t);
         }
         report(mine, result);
+        return true;
     }
 
     /**
@@ -102,9 +107,9 @@ public class BatchSender {
             }
         }
         LOG.info("{}: sending line {} alone first, to see whether onOffice answers again", what, row.line());
-        sendNow(List.of(row));
-        // Still probing: nothing paused again, so onOffice answered the row (created, rejected, or a code of its own).
-        if (gate.probing()) {
+        // Sent and still probing: nothing paused again, so onOffice answered the row (created, rejected, or a code of
+        // its own). Nothing sent (the row was taken meanwhile) proves nothing: the next probe decides.
+        if (sendNow(List.of(row)) && gate.probing()) {
             gate.resumed("onOffice answered the probe (" + what + " line " + row.line() + ")");
         }
     }

@@ -169,17 +169,7 @@ public class FileReports {
      * the next free one is taken ({@code x.2.results.csv}, {@code x.3...}), and each summary says its file and run.
      */
     private String freeReportBase(String fileName) {
-        String base = FolderTargets.baseName(fileName);
-        String candidate = base;
-        for (int n = 2; taken(candidate); n++) {
-            candidate = base + "." + n;
-        }
-        return candidate;
-    }
-
-    private boolean taken(String base) {
-        return Files.exists(outbox.resolve(base + RESULTS)) || Files.exists(outbox.resolve(base + ".summary.json"))
-                || Files.exists(outbox.resolve(base + ".payments.csv"));
+        return FolderTargets.freeStem(outbox, FolderTargets.baseName(fileName), RESULTS, ".summary.json", ".payments.csv");
     }
 
     /** The link.* event of one result line: CREATED, REJECTED, UNCERTAIN and DUPLICATE rows have one. */

@@ -98,7 +98,8 @@ public class IntakeGate implements GenericFileFilter<Object> {
 
     /**
      * onOffice is unreachable or failing: pauses every pick-up, so that no new batch of any file leaves. The probe after
-     * the pause risks one row; each failed probe doubles the wait, up to {@code retryAfter}. One ERROR line per outage.
+     * the pause is a harmless read, then one row ({@link BatchSender#probe}); each failed probe doubles the wait, up to
+     * {@code retryAfter}. One ERROR line per outage.
      */
     public void pauseForOutage(String reason) {
         Pause before = pause;
@@ -107,7 +108,8 @@ public class IntakeGate implements GenericFileFilter<Object> {
         pause = new Pause(reason, clock.instant().plus(wait), false, wait, true);
         if (before == null) {
             LOG.error("SENDING PAUSED: {}. No new batch is sent to onOffice; files stay in the inbox and nothing is lost. "
-                    + "One row is tried in {}, and sending resumes once onOffice answers it.", reason, Durations.spoken(wait));
+                    + "onOffice is asked again in {} (a harmless read, then one row), and sending resumes once it answers.",
+                    reason, Durations.spoken(wait));
         } else if (before.probing()) {
             LOG.warn("Sending stays paused: the probe failed ({}); the next try is in {}", reason, Durations.spoken(wait));
         }

@@ -376,10 +376,6 @@ public class ResolutionDrops {
     /** {@code folder/<stem><suffix>}, or {@code <stem>.2<suffix>}, {@code .3} ... when taken: a report never overwrites another. */
     private static Path free(Path folder, String stem, String suffix) throws IOException {
         Files.createDirectories(folder);
-        Path target = folder.resolve(stem + suffix);
-        for (int n = 2; Files.exists(target); n++) {
-            target = folder.resolve(stem + "." + n + suffix);
-        }
-        return target;
+        return folder.resolve(FolderTargets.freeStem(folder, stem, suffix) + suffix);
     }
 }
