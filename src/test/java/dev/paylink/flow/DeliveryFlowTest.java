@@ -139,12 +139,21 @@ class DeliveryFlowTest {
         try (PaylinkApp app = PaylinkApp.start(data, Map.of("paylink.sandbox", "true", "paylink.deliver.link-created", "none"))) {
             drop(app.inbox(), "orders.csv", ROWS);
             awaitSummary(app.outbox(), "orders");
-            Path log;
-            try (var files = Files.list(app.outbox().resolve("events"))) {
-                log = files.findFirst().orElseThrow();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("\"type\":\"file.completed\""));
-            assertThat(Files.readString(log)).doesNotContain("link.created");
+            // file.completed is logged just after the summary is written: wait for the day's log to hold it.
+            Path events = app.outbox().resolve("events");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.isDirectory(events) && eventLog(events).contains("\"type\":\"file.completed\""));
+            assertThat(eventLog(events)).doesNotContain("link.created");
         }
+    }
+
+    /** Everything the day's event logs hold. */
+    private static String eventLog(Path events) throws Exception {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(events)) {
+            for (Path f : files.toList()) {
+                all.append(Files.readString(f));
+            }
+        }
+        return all.toString();
     }
 }
