@@ -8,6 +8,7 @@ import static dev.paylink.config.Binder.positive;
 
 import dev.paylink.Durations;
 import dev.paylink.delivery.MailSettings;
+import dev.paylink.delivery.WebhookEndpoint;
 import dev.paylink.events.EventTypes;
 import dev.paylink.intake.IntakeSettings;
 import dev.paylink.ledger.H2Durability;
@@ -40,7 +41,27 @@ import org.apache.camel.spi.PropertiesComponent;
  * one line per problem naming its key. The wiring in {@code PaylinkConfiguration} builds its beans from these values.
  */
 public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffice, SmartPay smartPay, Delivery delivery, Mail mail, Webhook webhook,
-                              Ledger ledger, Intake intake) {
+                              Ledger ledger, Intake intake, Report report) {
+
+    /** The same settings with onOffice replaced (the sandbox points them at its simulator). */
+    public PaylinkSettings with(OnOffice o) {
+        return new PaylinkSettings(folders, sandbox, o, smartPay, delivery, mail, webhook, ledger, intake, report);
+    }
+
+    /** The same settings with SmartPay replaced. */
+    public PaylinkSettings with(SmartPay p) {
+        return new PaylinkSettings(folders, sandbox, onOffice, p, delivery, mail, webhook, ledger, intake, report);
+    }
+
+    /** The same settings with mail replaced. */
+    public PaylinkSettings with(Mail m) {
+        return new PaylinkSettings(folders, sandbox, onOffice, smartPay, delivery, m, webhook, ledger, intake, report);
+    }
+
+    /** The same settings with webhooks replaced. */
+    public PaylinkSettings with(Webhook w) {
+        return new PaylinkSettings(folders, sandbox, onOffice, smartPay, delivery, mail, w, ledger, intake, report);
+    }
 
     /** A secret value; never shown by {@code toString}. */
     public record Secret(String value) {
@@ -108,16 +129,25 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
     }
 
     /** {@code routes}: the outputs of each event type (empty: none). */
-    public record Delivery(Map<String, List<String>> routes, int maxAttempts, Duration firstBackoff, Duration maxBackoff, int concurrency,
-                           Duration pollInterval, Path deadletter, Path replay) {
+    public record Delivery(Map<String, List<String>> routes, int maxAttempts, Duration firstBackoff, Duration maxBackoff, Duration maxRetryAfter,
+                           int concurrency, Duration pollInterval, Path deadletter, Path replay) {
+    }
+
+    /** The results files: field delimiter ({@code ,} or {@code ;}) and whether a UTF-8 byte order mark starts them. */
+    public record Report(String delimiter, boolean bom) {
     }
 
     /** {@code host} is null when mail is off; {@code toByType} holds only the types given a recipient list of their own. */
     public record Mail(String host, int port, MailSettings.Security security, String username, Secret password, String from, String to,
-                       Map<String, String> toByType, Duration connectTimeout, Duration readTimeout) {
+                       Map<String, String> toByType, Duration connectTimeout, Duration readTimeout, boolean allowPlainAuth) {
+
+        public boolean on() {
+            return host != null;
+        }
     }
 
-    public record Webhook(List<URI> urls, Secret secret, Duration connectTimeout, Duration timeout) {
+    /** {@code added}: endpoints that come from no key (the sandbox's built-in receiver), beside the configured ones. */
+    public record Webhook(List<URI> urls, Secret secret, Duration connectTimeout, Duration timeout, List<WebhookEndpoint> added) {
     }
 
     /** {@code url} is null for the default: an H2 file in the data folder. */
@@ -154,27 +184,11 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
                 b.required("paylink.sandbox.smartpay-cron", "", "0/5 * * * * ?", Binder.cron()),
                 b.required("paylink.sandbox.smartpay-interval", Duration.ZERO, "4s", duration(false)));
         PaylinkSettings settings = new PaylinkSettings(folders, sandbox, onOffice(b, sandbox.on()), smartPay(b, sandbox.on()), delivery(b), mail(b),
-                webhook(b), ledger(b), intake(b));
+                webhook(b), ledger(b), intake(b), report(b));
         if (!b.problems().isEmpty()) {
             throw new ConfigurationException(b.problems());
         }
         return settings;
-    }
-
-    /**
-     * Checked values that the YAML routes and the wiring still read as properties, in forms they understand: Camel reads
-     * a duration option itself and takes {@code PT3S} as 0 ms, so durations go over as milliseconds. The routes' enrichment
-     * precondition gets whether enrichment runs. Add them as override properties before the routes are built.
-     */
-    public Map<String, String> routeProperties() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("paylink.intake.min-age", intake.minAge().toMillis() + "ms");
-        p.put("paylink.intake.poll-delay", intake.pollDelay().toMillis() + "ms");
-        p.put("paylink.intake.progress-interval", intake.progressInterval().toMillis() + "ms");
-        p.put("paylink.deliver.poll-interval", String.valueOf(delivery.pollInterval().toMillis()));
-        p.put("paylink.smartpay.enabled", String.valueOf(smartPay.on()));
-        p.put("paylink.smartpay.cron", sandbox.on() ? sandbox.smartPayCron() : smartPay.cron());
-        return p;
     }
 
     /** The key part of an event type, as documented: {@code payment.status_changed} → {@code payment-status-changed}. */
@@ -307,20 +321,22 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
             b.problem("paylink.deliver.max-backoff", Durations.spoken(max) + " is shorter than paylink.deliver.first-backoff ("
                     + Durations.spoken(first) + ")");
         }
-        b.required("paylink.deliver.max-retry-after", Duration.ZERO, "1h", duration(false));
-        // The results CSV for German Excel (report.ReportFormat): ',' or ';', and a BOM or not.
-        b.required("paylink.report.delimiter", ",", ",", text -> {
-            if (!text.equals(",") && !text.equals(";")) {
-                throw new Binder.Unfit("is not , or ; (; with paylink.report.bom=true opens in German Excel)");
-            }
-            return text;
-        });
-        b.required("paylink.report.bom", false, "false", bool());
-        return new Delivery(routes, b.required("paylink.deliver.max-attempts", 1, "6", positive()), first, max,
+        Duration maxRetryAfter = b.required("paylink.deliver.max-retry-after", Duration.ZERO, "1h", duration(false));
+        return new Delivery(routes, b.required("paylink.deliver.max-attempts", 1, "6", positive()), first, max, maxRetryAfter,
                 b.required("paylink.deliver.concurrency", 1, "4", positive()),
                 b.required("paylink.deliver.poll-interval", Duration.ZERO, "1000", PaylinkSettings::millisOrDuration),
                 b.required("paylink.deliver.deadletter", null, "./data/outbox/deadletter", folder()),
                 b.required("paylink.deliver.replay", null, "./data/outbox/replay", folder()));
+    }
+
+    /** The results CSV for German Excel (report.ReportFormat): ',' or ';', and a BOM or not. */
+    private static Report report(Binder b) {
+        return new Report(b.required("paylink.report.delimiter", ",", ",", text -> {
+            if (!text.equals(",") && !text.equals(";")) {
+                throw new Binder.Unfit("is not , or ; (; with paylink.report.bom=true opens in German Excel)");
+            }
+            return text;
+        }), b.required("paylink.report.bom", false, "false", bool()));
     }
 
     /** {@code none}, or outputs from file, mail and webhook, comma-separated. */
@@ -349,14 +365,15 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
         for (String type : EventTypes.ALL) {
             b.optional("paylink.mail.to." + keyOf(type), Binder.mailAddresses()).ifPresent(to -> toByType.put(type, addresses(to)));
         }
+        boolean allowPlainAuth = b.required("paylink.mail.allow-plain-auth", false, "false", bool());
         return new Mail(host.orElse(null), b.required("paylink.mail.port", 1, "587", Binder.whole(1, 65535)),
-                plainAuthChecked(b, host.isPresent(), b.required("paylink.mail.security", MailSettings.Security.STARTTLS, "starttls",
+                plainAuthChecked(b, host.isPresent(), allowPlainAuth, b.required("paylink.mail.security", MailSettings.Security.STARTTLS, "starttls",
                         Binder.oneOf(MailSettings.Security.class))),
                 b.text("paylink.mail.username").orElse(null), Secret.of(b.text("paylink.mail.password")),
                 b.required("paylink.mail.from", "", "paylink <paylink@example.com>", PaylinkSettings::oneAddress),
                 b.optional("paylink.mail.to", Binder.mailAddresses()).map(PaylinkSettings::addresses).orElse(null), toByType,
                 b.required("paylink.mail.connect-timeout", Duration.ZERO, "10s", duration(false)),
-                b.required("paylink.mail.read-timeout", Duration.ZERO, "30s", duration(false)));
+                b.required("paylink.mail.read-timeout", Duration.ZERO, "30s", duration(false)), allowPlainAuth);
     }
 
     private static String oneAddress(String text) {
@@ -379,8 +396,7 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
     }
 
     /** SMTP AUTH over a plain connection would send the password in clear: refused unless explicitly allowed. */
-    private static MailSettings.Security plainAuthChecked(Binder b, boolean mailOn, MailSettings.Security security) {
-        boolean allowed = b.required("paylink.mail.allow-plain-auth", false, "false", bool());
+    private static MailSettings.Security plainAuthChecked(Binder b, boolean mailOn, boolean allowed, MailSettings.Security security) {
         if (mailOn && security == MailSettings.Security.NONE && b.text("paylink.mail.username").isPresent() && !allowed
                 && !b.reported("paylink.mail.security")) {
             b.problem("paylink.mail.security", "'none' would send the SMTP password in clear; use starttls or tls, "
@@ -397,7 +413,7 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
             b.problem("paylink.webhook.secret", "missing: paylink.webhook.urls is set and every webhook is signed; set PAYLINK_WEBHOOK_SECRET");
         }
         return new Webhook(urls, Secret.of(secret), b.required("paylink.webhook.connect-timeout", Duration.ZERO, "5s", duration(false)),
-                b.required("paylink.webhook.timeout", Duration.ZERO, "10s", duration(false)));
+                b.required("paylink.webhook.timeout", Duration.ZERO, "10s", duration(false)), List.of());
     }
 
     private static Ledger ledger(Binder b) {

@@ -78,28 +78,6 @@ public record MailSettings(String host, int port, Security security, String user
         return username != null;
     }
 
-    /**
-     * The properties {@code routes/mail.camel.yaml} reads, derived from these settings: the route cannot compute a
-     * scheme from a security mode or milliseconds from a duration itself. Add them as override properties before the
-     * routes start. The login keys are present only when a username is set, so that the route's optional placeholders
-     * {@code {{?...}}} leave the endpoint without credentials (no SMTP AUTH) rather than with empty ones.
-     */
-    public Map<String, String> routeProperties() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("paylink.mail.enabled", "true");
-        p.put("paylink.mail.host", host);
-        p.put("paylink.mail.port", String.valueOf(port));
-        p.put("paylink.mail.scheme", security == Security.TLS ? "smtps" : "smtp");
-        p.put("paylink.mail.starttls", String.valueOf(security == Security.STARTTLS));
-        p.put("paylink.mail.connect-timeout-millis", String.valueOf(connectTimeout.toMillis()));
-        p.put("paylink.mail.read-timeout-millis", String.valueOf(readTimeout.toMillis()));
-        if (username != null) {
-            p.put("paylink.mail.login-username", username);
-            p.put("paylink.mail.login-password", password == null ? "" : password);
-        }
-        return p;
-    }
-
     @Override
     public String toString() {
         return "MailSettings[host=" + host + ", port=" + port + ", security=" + security + ", username=" + username

@@ -1,12 +1,15 @@
 package dev.paylink.delivery;
 
-import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesFunction;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
-/** A minimal CamelContext with only {@code routes/mail.camel.yaml}, configured from {@link MailSettings#routeProperties()}. */
+/**
+ * A minimal CamelContext with only {@code routes/mail.camel.yaml}, its {@code {{settings:paylink.mail.*}}} placeholders
+ * answered from {@link MailSettings} the way {@code config.SettingsFunction} answers them from the typed settings.
+ */
 public final class MailRoute {
 
     private MailRoute() {
@@ -14,9 +17,33 @@ public final class MailRoute {
 
     public static CamelContext start(MailSettings settings) throws Exception {
         CamelContext camel = new DefaultCamelContext();
-        Properties p = new Properties();
-        p.putAll(settings.routeProperties());
-        camel.getPropertiesComponent().setInitialProperties(p);
+        camel.getPropertiesComponent().addPropertiesFunction(new PropertiesFunction() {
+            @Override
+            public String getName() {
+                return "settings";
+            }
+
+            @Override
+            public boolean optional(String key) {
+                return key.equals("paylink.mail.username") || key.equals("paylink.mail.password");
+            }
+
+            @Override
+            public String apply(String key) {
+                return switch (key) {
+                    case "paylink.mail.enabled" -> "true";
+                    case "paylink.mail.host" -> settings.host();
+                    case "paylink.mail.port" -> String.valueOf(settings.port());
+                    case "paylink.mail.scheme" -> settings.security() == MailSettings.Security.TLS ? "smtps" : "smtp";
+                    case "paylink.mail.starttls" -> String.valueOf(settings.security() == MailSettings.Security.STARTTLS);
+                    case "paylink.mail.connect-timeout" -> String.valueOf(settings.connectTimeout().toMillis());
+                    case "paylink.mail.read-timeout" -> String.valueOf(settings.readTimeout().toMillis());
+                    case "paylink.mail.username" -> settings.username();
+                    case "paylink.mail.password" -> settings.username() == null ? null : settings.password();
+                    default -> throw new IllegalArgumentException(key);
+                };
+            }
+        });
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "classpath:routes/mail.camel.yaml"));
         camel.start();
         return camel;

@@ -1,0 +1,66 @@
+package dev.paylink.config;
+
+import java.time.Duration;
+import org.apache.camel.spi.PropertiesFunction;
+
+/**
+ * {@code {{settings:<key>}}} in a route: a {@code paylink.*} value as {@link PaylinkSettings} checked it, in the form Camel
+ * reads. Durations go over as milliseconds (Camel would take {@code PT3S} as 0 ms), whether enrichment runs is decided
+ * once (credentials, {@code paylink.smartpay.enabled}, sandbox), and mail's endpoint is spelled from its security. In
+ * sandbox mode the values are the sandbox's (its simulators' addresses). Nothing is added to the properties: a route
+ * that reads a typed value says so with the {@code settings:} prefix, and every key it reads is in application.properties.
+ */
+public final class SettingsFunction implements PropertiesFunction {
+
+    public static final String NAME = "settings";
+
+    private final PaylinkSettings settings;
+
+    public SettingsFunction(PaylinkSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    /** The mail login is optional: {@code {{?settings:paylink.mail.username}}} leaves the option out when none is configured. */
+    @Override
+    public boolean optional(String remainder) {
+        return remainder.strip().equals("paylink.mail.username") || remainder.strip().equals("paylink.mail.password");
+    }
+
+    @Override
+    public String apply(String remainder) {
+        String key = remainder.strip();
+        PaylinkSettings.Mail mail = settings.mail();
+        return switch (key) {
+            case "paylink.intake.min-age" -> millis(settings.intake().minAge());
+            case "paylink.intake.poll-delay" -> millis(settings.intake().pollDelay());
+            case "paylink.intake.progress-interval" -> millis(settings.intake().progressInterval());
+            case "paylink.deliver.poll-interval" -> millis(settings.delivery().pollInterval());
+            case "paylink.smartpay.enabled" -> String.valueOf(settings.smartPay().on());
+            case "paylink.smartpay.cron" -> settings.smartPay().cron();
+            case "paylink.mail.enabled" -> String.valueOf(mail.on());
+            case "paylink.mail.host" -> mail.host();
+            case "paylink.mail.port" -> String.valueOf(mail.port());
+            case "paylink.mail.scheme" -> mail.security() == dev.paylink.delivery.MailSettings.Security.TLS ? "smtps" : "smtp";
+            case "paylink.mail.starttls" -> String.valueOf(mail.security() == dev.paylink.delivery.MailSettings.Security.STARTTLS);
+            case "paylink.mail.connect-timeout" -> millis(mail.connectTimeout());
+            case "paylink.mail.read-timeout" -> millis(mail.readTimeout());
+            // No login configured: no value, so an optional placeholder ({{?settings:...}}) leaves the option out (no SMTP AUTH).
+            case "paylink.mail.username" -> blankToNull(mail.username());
+            case "paylink.mail.password" -> mail.username() == null || mail.password() == null ? null : mail.password().value();
+            default -> throw new IllegalArgumentException("{{settings:" + key + "}}: no such typed setting (see config.SettingsFunction)");
+        };
+    }
+
+    private static String millis(Duration d) {
+        return String.valueOf(d.toMillis());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

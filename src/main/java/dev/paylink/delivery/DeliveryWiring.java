@@ -1,0 +1,110 @@
+package dev.paylink.delivery;
+
+import static dev.paylink.config.Wiring.onStop;
+
+import dev.paylink.Durations;
+import dev.paylink.config.ConfigurationException;
+import dev.paylink.config.PaylinkSettings;
+import dev.paylink.events.EventLog;
+import dev.paylink.ledger.Deliveries;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Events and their delivery: the day's NDJSON log, and mail and webhooks from a durable queue with retries and dead
+ * letters (routes/delivery.camel.yaml, routes/mail.camel.yaml). Mail is on when {@code paylink.mail.host} is set, webhooks
+ * when an endpoint is configured ({@code paylink.webhook.<name>.url}, or {@code paylink.webhook.urls}). What is routed
+ * where is logged once, and configuration keys that name no event type are named in a WARN line. Binds
+ * {@code deliveries}, {@code deadLetters}, {@code dispatcher} and {@code eventBus}.
+ */
+public final class DeliveryWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWiring.class);
+
+    private DeliveryWiring() {
+    }
+
+    /**
+     * Routing and webhook endpoints as configured: the paylink.* keys of properties files, overrides and -D properties,
+     * and the environment. Named endpoints are checked with the rest of the configuration, before anything is created.
+     */
+    public static DeliveryConfig config(CamelContext camel) {
+        Set<String> keys = new TreeSet<>(camel.getPropertiesComponent().loadProperties(k -> k.startsWith("paylink.")).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("paylink.")).forEach(keys::add);
+        DeliveryConfig config = new DeliveryConfig(key -> camel.getPropertiesComponent().resolveProperty(key).map(String::strip)
+                .filter(v -> !v.isEmpty()), Durations::parse, keys, System.getenv());
+        try {
+            config.outputsByType();
+            config.endpoints(Instant.now());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigurationException(List.of(e.getMessage()));
+        }
+        return config;
+    }
+
+    public static EventBus wire(CamelContext camel, PaylinkSettings settings, DeliveryConfig config, DataSource dataSource, String ledgerId,
+                                Clock clock) throws Exception {
+        Path outbox = settings.folders().outbox();
+        Map<String, Output> outputs = new LinkedHashMap<>();
+        Map<String, String> mailTo = new LinkedHashMap<>();
+
+        PaylinkSettings.Mail m = settings.mail();
+        MailSettings mail = null;
+        if (m.on()) {
+            mail = new MailSettings(m.host(), m.port(), m.security(), m.username(), m.password() == null ? null : m.password().value(), m.from(),
+                    outbox, m.connectTimeout(), m.readTimeout(), m.allowPlainAuth());
+            outputs.put("mail", new MailOutput(camel, mail, new MailRenderer(outbox)));
+            mailTo.putAll(config.mailRecipients(m.to() == null ? "" : m.to()));
+        }
+
+        List<WebhookEndpoint> endpoints = new ArrayList<>(config.endpoints(clock.instant()));
+        endpoints.addAll(settings.webhook().added());
+        WebhookEndpoints webhooks = WebhookEndpoints.of(endpoints);
+        if (!endpoints.isEmpty()) {
+            outputs.put("webhook", new WebhookOutput(webhooks, settings.webhook().connectTimeout(), settings.webhook().timeout(), clock));
+        }
+
+        Map<String, List<String>> routes = config.outputsByType();
+        Set<String> active = new LinkedHashSet<>(List.of("file"));
+        active.addAll(outputs.keySet());
+
+        Deliveries queue = new Deliveries(dataSource);
+        for (WebhookEndpoint endpoint : endpoints) {
+            // Deliveries queued before endpoints had names carry the URL as their target.
+            int moved = queue.retarget("webhook", endpoint.url(), endpoint.name());
+            if (moved > 0) {
+                LOG.info("{} webhook deliveries queued for {} now belong to endpoint {}", moved, endpoint.maskedUrl(), endpoint.name());
+            }
+        }
+        PaylinkSettings.Delivery d = settings.delivery();
+        Path replay = Files.createDirectories(d.replay());
+        DeadLetters deadLetters = new DeadLetters(d.deadletter(), replay, queue, clock, webhooks.names());
+        Dispatcher dispatcher = new Dispatcher(queue, outputs, deadLetters, new Dispatcher.Settings(d.maxAttempts(), d.firstBackoff(),
+                d.maxBackoff(), d.maxRetryAfter(), d.concurrency(), 100), clock);
+        onStop(camel, "delivery workers", dispatcher::close);
+        camel.getRegistry().bind("deliveries", queue);
+        camel.getRegistry().bind("deadLetters", deadLetters);
+        camel.getRegistry().bind("dispatcher", dispatcher);
+        DeliveryRouting routing = new DeliveryRouting(routes, mailTo, DeliveryConfig.webhookTargets(routes, webhooks));
+        EventBus bus = new EventBus(new EventLog(outbox.resolve("events")), queue, routing, active, clock, ledgerId);
+        camel.getRegistry().bind("eventBus", bus);
+        config.warnings(routes, endpoints).forEach(LOG::warn);
+        LOG.info("events: outputs {}; mail {}; routing (paylink.deliver.*, paylink.mail.to.*, paylink.webhook.*):\n{}", active,
+                mail == null ? "off (paylink.mail.host not set)" : mail.host() + ":" + mail.port(),
+                String.join("\n", DeliveryConfig.table(routing, active, endpoints, clock.instant())));
+        return bus;
+    }
+}
