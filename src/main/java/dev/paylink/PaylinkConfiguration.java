@@ -167,6 +167,9 @@ public class PaylinkConfiguration implements CamelConfiguration {
 
         LOG.info("onOffice {} as token {}, {} per request, {} at once; ledger {}; inbox {}", onOffice.url(), credentials.maskedToken(),
                 Plural.of(batchSize, "action"), Plural.of(concurrency, "request"), dataSource.getJdbcUrl().replaceAll("[?;].*", ""), inbox);
+
+        // Health checks and metrics (README "Health and metrics"), from the beans bound above.
+        dev.paylink.observe.Observe.install(camel, config);
     }
 
     /** With enrichment off, tracked payment links wait for nobody: said at start, and for each file that adds some. */
