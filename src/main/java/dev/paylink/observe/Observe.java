@@ -57,7 +57,8 @@ public final class Observe {
         } else {
             ExecutorService probes = camel.getExecutorServiceManager().newSingleThreadExecutor(Observe.class, "paylink-observe-ledger");
             List<Object> checks = new ArrayList<>(List.of(new LedgerCheck(dataSource, settings.ledgerTimeout(), probes, redactor),
-                    new SendingCheck(gate::pauseState, redactor), new DeliveryCheck(counts::get, settings)));
+                    new SendingCheck(gate::pauseState, redactor),
+                    new DeliveryCheck(Counts.deliveriesOnly(deliveries, settings.countsCache(), clock, redactor)::get, settings)));
             if (trackedLinks != null) {
                 checks.add(new SmartPayCheck(smartPayUrl(camel, config), settings.smartPayTimeout(), settings.smartPayCache(), clock));
             }
