@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code delivery}: the durable delivery queue (mail, webhooks) keeps up and nothing waits for a person. DOWN when there are
@@ -18,25 +17,15 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * longer ago than {@code max-pending-age}. The counts per output are in the details. Readiness only: a restart does not
  * deliver anything.
  */
-final class DeliveryCheck extends AbstractHealthCheck {
+final class DeliveryCheck extends PaylinkCheck {
 
     private final Supplier<Counts.Snapshot> counts;
     private final ObserveSettings settings;
 
     DeliveryCheck(Supplier<Counts.Snapshot> counts, ObserveSettings settings) {
-        super("paylink", "delivery");
+        super("delivery", false);
         this.counts = counts;
         this.settings = settings;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code ledger}: the ledger database answers. A pooled connection is borrowed and asked {@code isValid}, on a thread of its
@@ -22,7 +21,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * pool's own 30 s. One probe at a time: checks arriving while one is under way wait for the same probe. Liveness and
  * readiness: without its ledger the application can do nothing safely, and a restart may help (a broken pool).
  */
-final class LedgerCheck extends AbstractHealthCheck {
+final class LedgerCheck extends PaylinkCheck {
 
     private final DataSource dataSource;
     private final Duration timeout;
@@ -31,21 +30,11 @@ final class LedgerCheck extends AbstractHealthCheck {
     private CompletableFuture<String> probe;
 
     LedgerCheck(DataSource dataSource, Duration timeout, Executor executor, Redactor redactor) {
-        super("paylink", "ledger");
+        super("ledger", true);
         this.dataSource = dataSource;
         this.timeout = timeout;
         this.executor = executor;
         this.redactor = redactor;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return true;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override

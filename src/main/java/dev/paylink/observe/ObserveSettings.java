@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The {@code paylink.observe.*} keys: thresholds of the health checks and how long answers are reused. All are read and
+ * The {@code paylink.observe.*} keys: the management server's host and port (only checked here: Camel Main binds them as
+ * {@code camel.management.host/port}), thresholds of the health checks and how long answers are reused. All are read and
  * checked together; any problem fails the start with one line per key ({@link ConfigurationException}).
  *
  * @param ledgerTimeout       how long the ledger check waits for a pooled connection to answer
@@ -28,6 +29,15 @@ public record ObserveSettings(Duration ledgerTimeout, Duration smartPayTimeout, 
     /** Reads and checks every key; {@code properties} answers empty for a key that is not set. */
     public static ObserveSettings read(Function<String, Optional<String>> properties) {
         Reader r = new Reader(properties);
+        // Camel binds camel.management.port itself and took 'abc' for 0, a random port: checked here, before the server starts.
+        r.value("port", "9876", 0, v -> {
+            int port = Integer.parseInt(v);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException();
+            }
+            return port;
+        }, "is not a port from 0 to 65535");
+        r.value("host", "127.0.0.1", "", v -> v, "");
         ObserveSettings settings = new ObserveSettings(r.duration("ledger-timeout"), r.duration("smartpay-timeout"),
                 r.duration("smartpay-cache"), r.duration("counts-cache"), r.count("max-dead-letters"), r.count("max-pending-deliveries"),
                 r.duration("max-pending-age"));
@@ -65,7 +75,7 @@ public record ObserveSettings(Duration ledgerTimeout, Duration smartPayTimeout, 
             }, "is not a whole number of 0 or more");
         }
 
-        private <T> T value(String name, String example, T standIn, Function<String, T> form, String why) {
+        <T> T value(String name, String example, T standIn, Function<String, T> form, String why) {
             String key = PREFIX + name;
             Optional<String> text;
             try {

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code sending}: whether rows may be sent to onOffice. DOWN while the intake gate pauses sending (refused credentials or
@@ -13,25 +12,15 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * Readiness only: a paused application is doing the right thing (files wait, nothing is lost) and restarting it would not
  * fix the cause, so it must not fail liveness.
  */
-final class SendingCheck extends AbstractHealthCheck {
+final class SendingCheck extends PaylinkCheck {
 
     private final Supplier<Optional<IntakeGate.PauseState>> gate;
     private final Redactor redactor;
 
     SendingCheck(Supplier<Optional<IntakeGate.PauseState>> gate, Redactor redactor) {
-        super("paylink", "sending");
+        super("sending", false);
         this.gate = gate;
         this.redactor = redactor;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override

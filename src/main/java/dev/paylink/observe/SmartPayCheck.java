@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code smartpay}: the SmartPay API can be reached (only registered while enrichment is on). The check opens a plain TCP
@@ -22,7 +21,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * enrichment outcomes ({@code paylink_enrichment_requests_total}). In sandbox mode the host is the built-in simulator.
  * Readiness only: a restart cannot bring SmartPay back.
  */
-final class SmartPayCheck extends AbstractHealthCheck {
+final class SmartPayCheck extends PaylinkCheck {
 
     private final String host;
     private final int port;
@@ -33,22 +32,12 @@ final class SmartPayCheck extends AbstractHealthCheck {
     private String problem;
 
     SmartPayCheck(URI url, Duration timeout, Duration cache, Clock clock) {
-        super("paylink", "smartpay");
+        super("smartpay", false);
         this.host = url.getHost();
         this.port = url.getPort() > 0 ? url.getPort() : "http".equals(url.getScheme().toLowerCase(Locale.ROOT)) ? 80 : 443;
         this.timeout = timeout;
         this.cache = cache;
         this.clock = clock;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
     }
 
     @Override

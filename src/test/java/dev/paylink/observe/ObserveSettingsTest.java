@@ -48,10 +48,14 @@ class ObserveSettingsTest {
         keys.put("paylink.observe.max-pending-age", "soon");
         keys.put("paylink.observe.ledger-timeout", "0s");
         keys.remove("paylink.observe.counts-cache");
+        keys.put("paylink.observe.port", "abc");
+        keys.put("paylink.observe.host", " ");
 
         ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> read(keys));
 
         assertThat(e.lines()).containsExactlyInAnyOrder(
+                "configuration: paylink.observe.port: 'abc' is not a port from 0 to 65535",
+                "configuration: paylink.observe.host: must be set (e.g. 127.0.0.1)",
                 "configuration: paylink.observe.ledger-timeout: '0s' is not a positive duration (e.g. 3s, 500ms, PT3S)",
                 "configuration: paylink.observe.counts-cache: must be set (e.g. 5s)",
                 "configuration: paylink.observe.max-dead-letters: '-1' is not a whole number of 0 or more",
