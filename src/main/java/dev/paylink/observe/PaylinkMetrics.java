@@ -94,7 +94,10 @@ final class PaylinkMetrics {
                 .register(registry);
     }
 
-    /** NaN while the database cannot be read: no made-up zero. New outputs in the queue get their series here. */
+    /**
+     * NaN while the database cannot be read: no made-up zero. An output first seen in the queue gets its series here, during
+     * a scrape, so they appear from the next scrape on.
+     */
     private double read(ToDoubleFunction<Counts.Snapshot> value) {
         Counts.Snapshot s = counts.get();
         if (s.failure() != null) {

@@ -121,7 +121,9 @@ class ObserveFlowTest {
             assertThat(check(JSON.readTree(get("/observe/health/ready" + ALL_DETAILS).body()), "delivery").at("/data/sms.dead").asLong())
                     .isEqualTo(1);
             assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
-            assertThat(metrics()).contains("paylink_deliveries{output=\"sms\",state=\"DEAD\"} 1.0");
+            // An output first seen in the queue gets its series during a scrape, so it shows from the next one on.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                    .contains("paylink_deliveries{output=\"sms\",state=\"DEAD\"} 1.0"));
         }
     }
 
