@@ -65,6 +65,13 @@ public final class Observe {
             checks.forEach(health::register);
         }
 
+        String host = camel.getPropertiesComponent().resolveProperty("camel.management.host").orElse("0.0.0.0");
+        String port = camel.getPropertiesComponent().resolveProperty("camel.management.port").orElse("8080");
+        boolean server = camel.getPropertiesComponent().resolveProperty("camel.management.enabled").map(Boolean::parseBoolean).orElse(false);
+        LOG.info(server ? "Health and metrics: http://{}:{}/observe/health (/ready, /live) and /observe/metrics{}"
+                : "Health and metrics: not served (camel.management.enabled is not true)", host, "0".equals(port) ? "<a free port>" : port,
+                trackedLinks == null ? "" : "; SmartPay checked by a TCP connect");
+
         MeterRegistry meters = registry.findSingleByType(MeterRegistry.class);
         if (meters == null) {
             LOG.info("Metrics are off (camel.metrics.enabled is not true): no paylink_* metrics");
