@@ -52,6 +52,9 @@ public class PaylinkConfiguration implements CamelConfiguration {
         IntakeWiring.wire(camel, config, ledger.ledger(), events, EnrichmentWiring.whenOff(config, ledger.dataSource()), clock);
         EnrichmentWiring.wire(camel, config, ledger.dataSource(), events, clock);
         LOG.info("ledger {}", ledger.dataSource().getJdbcUrl().replaceAll("[?;].*", ""));
+
+        // Health checks and metrics (README "Health and metrics"), from the beans bound above.
+        dev.paylink.observe.Observe.install(camel, config);
     }
 
     /** A checked folder ({@code PaylinkSettings} found it is one, or can be made one) is created if it is not there. */

@@ -130,6 +130,24 @@ public class IntakeGate implements GenericFileFilter<Object> {
         return p != null && p.outage() && p.pauseLength().compareTo(retryAfter) < 0;
     }
 
+    /**
+     * Why sending is paused, for health checks and metrics: {@code kind} is {@code stopping}, {@code outage} (onOffice
+     * unreachable or failing) or {@code needs-action} (credentials, clock, a malformed envelope); {@code reason} is the
+     * logged reason (no secrets), {@code until} when the next probe may go.
+     */
+    public record PauseState(String kind, String reason, boolean probing, Instant until) {
+    }
+
+    /** Empty while sending runs. */
+    public java.util.Optional<PauseState> pauseState() {
+        Pause p = pause;
+        if (stopping) {
+            return java.util.Optional.of(new PauseState("stopping", "the application is stopping", false, null));
+        }
+        return p == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new PauseState(p.outage() ? "outage" : "needs-action", p.reason(), p.probing(), p.until()));
+    }
+
     /** The probe was answered: sending resumes for every file. */
     public void resumed(String why) {
         if (pause != null) {

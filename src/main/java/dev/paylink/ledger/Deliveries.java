@@ -78,6 +78,25 @@ public class Deliveries {
         });
     }
 
+    /** PENDING or DEAD deliveries of one output: how many, and when the oldest of them was queued. */
+    public record Backlog(String output, String state, long count, Instant oldestCreatedAt) {
+    }
+
+    /** The PENDING and DEAD deliveries per output (none for an output without any), for health checks and metrics. */
+    public List<Backlog> countByState() {
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT output, state, COUNT(*), MIN(created_at) FROM delivery "
+                    + "WHERE state IN ('PENDING', 'DEAD') GROUP BY output, state ORDER BY output, state");
+                 ResultSet rs = ps.executeQuery()) {
+                List<Backlog> list = new ArrayList<>();
+                while (rs.next()) {
+                    list.add(new Backlog(rs.getString(1), rs.getString(2), rs.getLong(3), Jdbc.instant(rs, 4)));
+                }
+                return list;
+            }
+        });
+    }
+
     public List<Delivery> all(String output) {
         return query("WHERE output = ? ORDER BY id", output);
     }

@@ -99,6 +99,26 @@ public class Ledger {
 
 
     /**
+     * How many rows of all files are in each final status: every ledger entry by its state (RECEIVED, SENDING, CREATED,
+     * REJECTED, UNCERTAIN, TRACKED), and the rows that own no entry by theirs (INVALID, DUPLICATE). For metrics: the entries
+     * are counted along the (state, updated_at) index, the issues by a scan of their table, so the caller caches the answer.
+     */
+    public Map<String, Long> countByState() {
+        return inTransaction(c -> {
+            Map<String, Long> counts = new java.util.LinkedHashMap<>();
+            for (String sql : List.of("SELECT state, COUNT(*) FROM ledger_entry GROUP BY state",
+                    "SELECT status, COUNT(*) FROM intake_issue GROUP BY status")) {
+                try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                    }
+                }
+            }
+            return counts;
+        });
+    }
+
+    /**
      * Starts a run for a picked-up file, resumes the unfinished run of the same name and content, or finds that such a
      * run already finished ({@link FileRun#completed()}): then the file must be archived, not read again.
      */

@@ -47,6 +47,10 @@ public final class JarProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dcamel.management.port="))) {
+            // The management server (health, metrics) on a free port: tests run side by side, and next to a running app.
+            command.add("-Dcamel.management.port=0");
+        }
         command.add("-jar");
         command.add(JAR.toAbsolutePath().toString());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

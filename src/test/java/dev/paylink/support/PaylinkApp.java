@@ -34,6 +34,8 @@ public final class PaylinkApp implements AutoCloseable {
         p.put("paylink.onoffice.connect-backoff", "10ms");
         p.put("paylink.onoffice.outage-retry", "300ms");
         p.put("camel.main.shutdown-timeout", "5");
+        // The management server (health, metrics) on a free port: tests run side by side, and next to a running app.
+        p.put("camel.management.port", "0");
         return p;
     }
 
