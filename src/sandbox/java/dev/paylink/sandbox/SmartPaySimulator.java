@@ -813,7 +813,7 @@ public final class SmartPaySimulator implements AutoCloseable {
     }
 
     /**
-     * Runs the simulator on its own with the sandbox credentials: {@code java -cp paylink-routes.jar
+     * Runs the simulator on its own with the sandbox credentials: {@code java -cp paylink-routes-sandbox.jar
      * dev.paylink.sandbox.SmartPaySimulator <port>}. Stops on SIGTERM.
      */
     public static void main(String[] args) throws InterruptedException {

@@ -669,7 +669,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
     }
 
     /**
-     * Runs the simulator on its own, e.g. for the benchmark: {@code java -cp paylink-routes.jar
+     * Runs the simulator on its own, e.g. for the benchmark: {@code java -cp paylink-routes-sandbox.jar
      * dev.paylink.sandbox.OnOfficeSimulator [port [latency-ms]]} with the sandbox credentials; tracks every
      * identifier. Stops on SIGTERM and logs how many actions it executed and how many of them were repeats.
      */
