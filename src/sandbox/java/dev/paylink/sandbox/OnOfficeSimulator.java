@@ -682,7 +682,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
         if (latencyMillis > 0) {
             LOG.info("onOffice sandbox: every answer takes {} ms more", latencyMillis);
         }
-        simulator.start(port);
+        // Before the start, whose log line says it is listening: a SIGTERM right after that line still gets the stop line.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("onOffice sandbox stopping: {} requests, {} actions executed, {} repeated executions",
@@ -690,6 +690,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
             simulator.close();
             stopped.countDown();
         }));
+        simulator.start(port);
         stopped.await();
     }
 }
