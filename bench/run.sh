@@ -13,7 +13,9 @@ CONCURRENCY=${4:-2}
 LATENCY_MS=${5:-0}
 cd "$(dirname "$0")/.."
 JAR=target/paylink-routes.jar
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
+# The simulator comes from the sandbox jar (its manifest adds the production jar to the class path); the app is the production jar.
+SANDBOX_JAR=target/paylink-routes-sandbox.jar
+[ -f "$JAR" ] && [ -f "$SANDBOX_JAR" ] || mvn -q -B package -DskipTests
 
 WORK=bench/work/$(date +%Y%m%d-%H%M%S)-${ROWS}rows-batch${BATCH}
 mkdir -p "$WORK/data/inbox"
@@ -31,7 +33,7 @@ awk -v n="$ROWS" 'BEGIN {
 }' > "$WORK/bench.csv"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-java -Xmx2g -cp "$JAR" dev.paylink.sandbox.OnOfficeSimulator "$PORT" "$LATENCY_MS" > "$WORK/simulator.log" 2>&1 &
+java -Xmx2g -cp "$SANDBOX_JAR" dev.paylink.sandbox.OnOfficeSimulator "$PORT" "$LATENCY_MS" > "$WORK/simulator.log" 2>&1 &
 SIM_PID=$!
 
 PAYLINK_ONOFFICE_TOKEN=sandboxTOKEN00000000000000000000 \

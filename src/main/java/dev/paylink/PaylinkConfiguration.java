@@ -37,11 +37,12 @@ public class PaylinkConfiguration implements CamelConfiguration {
         // before it, nothing is created, connected or started.
         PaylinkSettings config = PaylinkSettings.bind(camel.getPropertiesComponent());
         DeliveryConfig delivery = DeliveryWiring.config(camel);
+        // Sandbox mode in a jar without the sandbox is a configuration problem too, so it is found before anything is created.
+        Sandbox sandbox = !config.sandbox().on() ? null : Sandbox.find().orElseThrow(() -> ConfigurationException.of("paylink.sandbox",
+                "true, but this jar has no sandbox (the simulators ship in paylink-routes-sandbox.jar); set it to false"));
         Clock clock = Clock.systemUTC();
         LedgerWiring.Wired ledger = LedgerWiring.wire(camel, config, clock);
-        if (config.sandbox().on()) {
-            Sandbox sandbox = Sandbox.find().orElseThrow(() -> ConfigurationException.of("paylink.sandbox",
-                    "true, but this jar has no sandbox (the simulators ship in paylink-routes-sandbox.jar); set it to false"));
+        if (sandbox != null) {
             config = sandbox.start(camel, config, !delivery.endpoints(Instant.now()).isEmpty());
         }
         // The routes read typed values as {{settings:<key>}} (durations in ms, whether enrichment runs, mail's endpoint).

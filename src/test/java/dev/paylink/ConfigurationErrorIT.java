@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar, misconfigured as an operator would (a -D option, an environment variable), in sandbox mode: it
+ * The sandbox jar (production jar + simulators), misconfigured as an operator would (a -D option, an environment variable), in sandbox mode: it
  * prints one line per problem, no stack trace, creates nothing, and exits with status 2 at once instead of hanging on
  * the threads of simulators it would otherwise have started.
  */
@@ -23,7 +23,7 @@ class ConfigurationErrorIT {
     @Test
     void aMisconfiguredJarExitsWithStatus2AndOneLinePerProblem() throws Exception {
         Path log = dir.resolve("app.log");
-        try (JarProcess app = JarProcess.start(log, Map.of("PAYLINK_INTAKE_MIN_AGE", "soon"),
+        try (JarProcess app = JarProcess.start(JarProcess.SANDBOX_JAR, log, Map.of("PAYLINK_INTAKE_MIN_AGE", "soon"),
                 List.of("-Dpaylink.sandbox=true", "-Dpaylink.smartpay.auth=token", "-Dpaylink.ledger.url=jdbc:h2:file:./ledger"), dir)) {
             assertThat(app.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
             String output = app.output();

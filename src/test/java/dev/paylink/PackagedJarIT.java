@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runnable jar as a user starts it, outside the repository: sandbox mode, the examples shipped in the jar as input, the ledger on PostgreSQL
+ * The demo as a user starts it, {@code java -jar paylink-routes-sandbox.jar} outside the repository: sandbox mode without being asked
+ * (the sandbox jar's default), the production jar's code from its class path, the examples shipped in the sandbox jar as input, the ledger on PostgreSQL
  * (drivers and Flyway's database support must survive packaging), a setting from an environment variable,
  * and a clean stop on SIGTERM.
  */
@@ -31,8 +32,8 @@ class PackagedJarIT {
         String ledger = TestDatabases.postgresUrl();
         Path log = data.resolve("app.log");
         // Started outside the repository, as a user would: there is no examples/ folder, so the examples come from the jar.
-        JarProcess app = JarProcess.start(log, Map.of("PAYLINK_ONOFFICE_BATCH_SIZE", "3"), List.of(
-                "-Xmx256m", "-Dpaylink.sandbox=true", "-Dpaylink.data=" + data,
+        JarProcess app = JarProcess.start(JarProcess.SANDBOX_JAR, log, Map.of("PAYLINK_ONOFFICE_BATCH_SIZE", "3"), List.of(
+                "-Xmx256m", "-Dpaylink.data=" + data,
                 "-Dpaylink.ledger.url=" + ledger, "-Dpaylink.ledger.username=" + TestDatabases.PG_USER,
                 "-Dpaylink.intake.min-age=200ms", "-Dpaylink.intake.poll-delay=100ms",
                 "-Dpaylink.sandbox.smartpay-cron=0/1 * * * * ?", "-Dpaylink.sandbox.smartpay-interval=1s"), data);
@@ -85,7 +86,7 @@ class PackagedJarIT {
         }
         String output = Files.readString(log);
         assertThat(output).contains("SANDBOX MODE: no folder " + data.resolve("examples") + " (paylink.sandbox.examples), so dropped the 5 example "
-                + "files shipped in " + JarProcess.JAR.toAbsolutePath() + " into ");
+                + "files shipped in " + JarProcess.SANDBOX_JAR.toAbsolutePath() + " into ");
         assertThat(output).doesNotContain("signature INVALID").contains("3 actions per request").doesNotContain(OnOfficeSimulator.SANDBOX_SECRET)
                 .doesNotContain(OnOfficeSimulator.SANDBOX_TOKEN).contains("is shutdown");
     }

@@ -13,14 +13,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code target/paylink-routes.jar} run as a user runs it: a JVM of its own, started by {@code java -jar}, its
- * output in a log file. The test stops it with SIGTERM ({@link #stop(Duration)}) or SIGKILL ({@link #kill()});
+ * A jar the build packages, run as a user runs it: a JVM of its own, started by {@code java -jar} ({@link #JAR}, the
+ * production jar, or {@link #SANDBOX_JAR}, the demo) or {@code java -cp}, its output in a log file. The test stops it with SIGTERM ({@link #stop(Duration)}) or SIGKILL ({@link #kill()});
  * {@link #close()} kills it if it still runs, so a test can always end it in a finally or try-with-resources.
  */
 public final class JarProcess implements AutoCloseable {
 
-    /** The runnable jar {@code mvn package} builds. */
+    /** The production jar {@code mvn package} builds: no simulators in it. */
     public static final Path JAR = Path.of("target", "paylink-routes.jar");
+    /** The sandbox jar {@code mvn package} builds beside it: the simulators; its manifest adds {@link #JAR} and GreenMail to the class path. */
+    public static final Path SANDBOX_JAR = Path.of("target", "paylink-routes-sandbox.jar");
     /** Exit code of a JVM ended by SIGKILL (128 + 9): nothing of it ran after the signal. */
     public static final int SIGKILL_EXIT = 137;
 
@@ -39,20 +41,26 @@ public final class JarProcess implements AutoCloseable {
      * environment; standard output and error go to {@code log} (replaced).
      */
     public static JarProcess start(Path log, Map<String, String> env, List<String> jvmOptions) throws IOException {
-        return start(log, env, jvmOptions, null);
+        return start(JAR, log, env, jvmOptions, null);
     }
 
-    /** As {@link #start(Path, Map, List)}, in the working directory {@code workingDirectory} (null: this JVM's). */
-    public static JarProcess start(Path log, Map<String, String> env, List<String> jvmOptions, Path workingDirectory) throws IOException {
+    /** As {@link #start(Path, Map, List)}, with {@code java -jar jar}, in the working directory {@code workingDirectory} (null: this JVM's). */
+    public static JarProcess start(Path jar, Path log, Map<String, String> env, List<String> jvmOptions, Path workingDirectory) throws IOException {
+        List<String> arguments = new ArrayList<>(jvmOptions);
+        arguments.add("-jar");
+        arguments.add(jar.toAbsolutePath().toString());
+        return java(log, env, arguments, workingDirectory);
+    }
+
+    /** Starts {@code java <arguments>} (e.g. {@code -cp <jar> <main class> <args>}), as {@link #start(Path, Path, Map, List, Path)} does. */
+    public static JarProcess java(Path log, Map<String, String> env, List<String> arguments, Path workingDirectory) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dcamel.management.port="))) {
+        if (arguments.stream().noneMatch(o -> o.startsWith("-Dcamel.management.port="))) {
             // The management server (health, metrics) on a free port: tests run side by side, and next to a running app.
             command.add("-Dcamel.management.port=0");
         }
-        command.add("-jar");
-        command.add(JAR.toAbsolutePath().toString());
+        command.addAll(arguments);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (workingDirectory != null) {
             pb.directory(workingDirectory.toFile());

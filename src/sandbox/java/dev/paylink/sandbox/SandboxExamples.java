@@ -9,19 +9,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The demo's example files, dropped into the inbox when sandbox mode starts: from the folder
- * {@code paylink.sandbox.examples} when it exists, otherwise the copies shipped in the jar (the pom puts
- * {@code examples/} there as {@value #SHIPPED}), so a jar started outside the repository still has its demo.
+ * {@code paylink.sandbox.examples} when it exists, otherwise the copies shipped in the sandbox jar (the pom puts the data
+ * files of {@code examples/} there as {@value #SHIPPED}), so a jar started outside the repository still has its demo. Only
+ * the input files at the top level of the folder are dropped ({@code *.csv}, {@code *.json}, {@code *.ndjson}): not a
+ * subfolder, nor anything else kept beside them (an example route, a README).
  */
 public final class SandboxExamples {
 
     /** Where the build puts {@code examples/} on the class path. */
     public static final String SHIPPED = "sandbox-examples";
+
+    /** The endings of the files that are dropped (case-insensitive). */
+    static final List<String> INPUT_ENDINGS = List.of(".csv", ".json", ".ndjson");
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxExamples.class);
 
@@ -75,7 +81,7 @@ public final class SandboxExamples {
         }
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList()) {
+            for (Path f : files.filter(Files::isRegularFile).filter(SandboxExamples::isInput).sorted().toList()) {
                 String name = f.getFileName().toString();
                 Path tmp = inbox.resolve("." + name + ".tmp");
                 Files.copy(f, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -84,6 +90,11 @@ public final class SandboxExamples {
             }
         }
         return names;
+    }
+
+    private static boolean isInput(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return !name.startsWith(".") && INPUT_ENDINGS.stream().anyMatch(name::endsWith);
     }
 
     /** The jar this class was loaded from, or the classes folder of a build. */

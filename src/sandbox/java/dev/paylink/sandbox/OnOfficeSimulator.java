@@ -669,7 +669,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
     }
 
     /**
-     * Runs the simulator on its own, e.g. for the benchmark: {@code java -cp paylink-routes.jar
+     * Runs the simulator on its own, e.g. for the benchmark: {@code java -cp paylink-routes-sandbox.jar
      * dev.paylink.sandbox.OnOfficeSimulator [port [latency-ms]]} with the sandbox credentials; tracks every
      * identifier. Stops on SIGTERM and logs how many actions it executed and how many of them were repeats.
      */
@@ -682,7 +682,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
         if (latencyMillis > 0) {
             LOG.info("onOffice sandbox: every answer takes {} ms more", latencyMillis);
         }
-        simulator.start(port);
+        // Before the start, whose log line says it is listening: a SIGTERM right after that line still gets the stop line.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("onOffice sandbox stopping: {} requests, {} actions executed, {} repeated executions",
@@ -690,6 +690,7 @@ public final class OnOfficeSimulator implements AutoCloseable {
             simulator.close();
             stopped.countDown();
         }));
+        simulator.start(port);
         stopped.await();
     }
 }

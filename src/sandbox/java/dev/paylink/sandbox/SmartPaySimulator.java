@@ -813,13 +813,13 @@ public final class SmartPaySimulator implements AutoCloseable {
     }
 
     /**
-     * Runs the simulator on its own with the sandbox credentials: {@code java -cp paylink-routes.jar
+     * Runs the simulator on its own with the sandbox credentials: {@code java -cp paylink-routes-sandbox.jar
      * dev.paylink.sandbox.SmartPaySimulator <port>}. Stops on SIGTERM.
      */
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         SmartPaySimulator simulator = new SmartPaySimulator();
-        simulator.start(port);
+        // Before the start, whose log line says it is listening: a SIGTERM right after that line still gets the stop line.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("SmartPay sandbox stopping: {} requests, {} token requests, {} rejected",
@@ -827,6 +827,7 @@ public final class SmartPaySimulator implements AutoCloseable {
             simulator.close();
             stopped.countDown();
         }));
+        simulator.start(port);
         stopped.await();
     }
 }
