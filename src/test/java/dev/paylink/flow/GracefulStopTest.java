@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Stopping the app in the middle of a long file parks it: nothing becomes UNCERTAIN, the next start finishes it. */
 class GracefulStopTest {
 
-    private static final int ROWS = 4000;
+    private static final int ROWS = 1000;
 
     @TempDir
     Path data;
