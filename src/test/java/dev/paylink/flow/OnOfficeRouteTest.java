@@ -392,6 +392,8 @@ class OnOfficeRouteTest {
                 assertThat(r.json().at("/request/actions/0/resourcetype").asText()).isEqualTo("estateCategories"));
         assertThat(route.entry("k1").status()).isEqualTo("RECEIVED");
         assertThat(route.gate.paused()).isTrue();
+        // the probe's POST and the batches' are one endpoint, one connection pool
+        assertThat(route.camel.getEndpoints()).filteredOn(e -> e.getEndpointUri().startsWith("http")).hasSize(1);
     }
 
     private static String hmac(long timestamp) {
