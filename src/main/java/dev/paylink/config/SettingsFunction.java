@@ -39,6 +39,14 @@ public final class SettingsFunction implements PropertiesFunction {
             case "paylink.intake.min-age" -> millis(settings.intake().minAge());
             case "paylink.intake.poll-delay" -> millis(settings.intake().pollDelay());
             case "paylink.intake.progress-interval" -> millis(settings.intake().progressInterval());
+            case "paylink.onoffice.url" -> settings.onOffice().connection().url().toString();
+            case "paylink.onoffice.connect-timeout" -> millis(settings.onOffice().connection().connectTimeout());
+            case "paylink.onoffice.request-timeout" -> millis(settings.onOffice().connection().requestTimeout());
+            case "paylink.onoffice.connect-backoff" -> millis(settings.onOffice().connection().connectBackoff());
+            // Camel counts redeliveries, the setting counts attempts.
+            case "paylink.onoffice.connect-redeliveries" -> String.valueOf(settings.onOffice().connection().connectAttempts() - 1);
+            // One connection per sender, and one for the probe.
+            case "paylink.onoffice.connections" -> String.valueOf(settings.onOffice().concurrency() + 1);
             case "paylink.deliver.poll-interval" -> millis(settings.delivery().pollInterval());
             case "paylink.smartpay.enabled" -> String.valueOf(settings.smartPay().on());
             case "paylink.smartpay.cron" -> settings.smartPay().cron();

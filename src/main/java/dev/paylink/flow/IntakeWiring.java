@@ -6,14 +6,16 @@ import dev.paylink.events.EventSink;
 import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.report.ReportFormat;
+import dev.paylink.smartml.NoAutomaticRetries;
 import dev.paylink.smartml.OnOfficeSettings;
-import dev.paylink.smartml.SmartmlClient;
+import dev.paylink.smartml.Smartml;
 import dev.paylink.smartml.SmartmlCredentials;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -24,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The intake (routes/intake.camel.yaml, errors.camel.yaml, resolve.camel.yaml): files become onOffice actions, each
- * recorded in the ledger; resolution drops decide UNCERTAIN rows. Binds {@code intakeGate}, {@code watchdog},
- * {@code fileIntake}, {@code sendQueue}, {@code batchSender}, {@code fileReports}, {@code onofficeSenders} and
- * {@code resolutionDrops}.
+ * recorded in the ledger (the POST itself in routes/onoffice.camel.yaml); resolution drops decide UNCERTAIN rows. Binds
+ * {@code intakeGate}, {@code watchdog}, {@code fileIntake}, {@code sendQueue}, {@code batchSender}, {@code smartml},
+ * {@code resignBatch}, {@code onofficeNoRetries}, {@code fileReports}, {@code onofficeSenders} and {@code resolutionDrops}.
  */
 public final class IntakeWiring {
 
@@ -63,8 +65,13 @@ public final class IntakeWiring {
         Watchdog watchdog = new Watchdog(clock, intake.stallWarning(), gate);
         registry.bind("watchdog", watchdog);
 
-        SmartmlClient client = new SmartmlClient(onOffice, credentials, clock);
-        BatchSender sender = new BatchSender(ledger, client, gate, watchdog, credentials.maskedToken());
+        Smartml smartml = new Smartml(credentials, clock, onOffice.url(), onOffice.requestTimeout());
+        registry.bind("smartml", smartml);
+        registry.bind("onofficeNoRetries", new NoAutomaticRetries());
+        // The probe and resolution resends start in a bean: they go through the same routes, by a template.
+        BatchSender sender = new BatchSender(ledger, smartml, gate, watchdog, credentials.maskedToken(), onOffice.connectAttempts(),
+                camel.createProducerTemplate());
+        registry.bind("resignBatch", (Processor) sender::resign);
         registry.bind("fileIntake", new FileIntake(ledger, intake.rows(), intake.progressInterval(), clock, watchdog, enrichmentOff));
         registry.bind("sendQueue", new SendQueue(ledger, gate, sender, watchdog, o.batchSize(), intake.progressInterval()));
         registry.bind("batchSender", sender);

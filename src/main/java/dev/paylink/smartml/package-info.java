@@ -1,8 +1,8 @@
 /**
- * onOffice smartml: one POST of {@code subsequentPaymentLink} do-actions per batch ({@link dev.paylink.smartml.SmartmlClient}),
+ * onOffice smartml: one POST of {@code subsequentPaymentLink} do-actions per batch (signed by {@link dev.paylink.smartml.Smartml}, POSTed by the camel-http endpoint in routes/onoffice.camel.yaml),
  * and what became of each action ({@link dev.paylink.smartml.ActionOutcome}).
  *
- * <p>What the client answers, per action:
+ * <p>What a batch comes to, per action:
  * <ul>
  *   <li>connect refused / DNS failure / connect timeout on every attempt: Held UNREACHABLE (re-signed retries with
  *       doubling back-off before that);</li>

@@ -1,47 +1,37 @@
 package dev.paylink.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.LedgerEntry;
 import dev.paylink.ledger.ResultLine;
 import dev.paylink.sandbox.OnOfficeSimulator;
 import dev.paylink.smartml.ActionOutcome;
-import dev.paylink.smartml.OnOfficeSettings;
-import dev.paylink.smartml.SmartmlClient;
-import dev.paylink.smartml.SmartmlCredentials;
-import dev.paylink.support.TestDatabases;
-import dev.paylink.intake.AcceptedRow;
-import dev.paylink.smartml.PaymentLinkRequest;
-import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * An error inside a sender (a bug, a StackOverflowError) is never swallowed: it fails the batch into a defined state
- * and reaches the route's error handler. Before, such an error vanished inside H2 and the file hung in silence.
+ * and reaches the caller (the intake route's error handler). Before, such an error vanished inside H2 and the file hung
+ * in silence. Through the real route (routes/onoffice.camel.yaml) against the onOffice simulator.
  */
 class BatchSenderTest {
 
-    private final HikariDataSource db = TestDatabases.h2();
-    private final OnOfficeSimulator onOffice = new OnOfficeSimulator();
-    private final IntakeGate gate = new IntakeGate(Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(30));
-    private SmartmlClient client;
-    private FileRun run;
+    private final OnOfficeSimulator onOffice = new OnOfficeSimulator(OnOfficeRoute.TOKEN, OnOfficeRoute.SECRET, Clock.systemUTC(),
+            java.time.Duration.ofSeconds(5));
+    private OnOfficeRoute route;
 
     /** A ledger whose every call of one kind fails with an Error, as a stack overflow inside the driver would. */
     private static final class BrokenLedger extends Ledger {
         private final String broken;
 
-        BrokenLedger(HikariDataSource db, String broken) {
-            super(db, Clock.systemUTC());
+        BrokenLedger(HikariDataSource db, Clock clock, String broken) {
+            super(db, clock);
             this.broken = broken;
         }
 
@@ -62,54 +52,54 @@ class BatchSenderTest {
         }
     }
 
-    @BeforeEach
-    void setUp() {
-        Ledger.migrate(db);
-        client = new SmartmlClient(new OnOfficeSettings(onOffice.start(), Duration.ofSeconds(1), Duration.ofSeconds(2), 1, Duration.ZERO),
-                new SmartmlCredentials(OnOfficeSimulator.SANDBOX_TOKEN, OnOfficeSimulator.SANDBOX_SECRET), Clock.systemUTC());
+    private OnOfficeRoute route(String broken) throws Exception {
+        route = OnOfficeRoute.start(onOffice.start(), Clock.systemUTC(), (db, clock) -> new BrokenLedger(db, clock, broken), Map.of());
+        return route;
     }
 
     @AfterEach
     void tearDown() {
+        if (route != null) {
+            route.close();
+        }
         onOffice.close();
-        db.close();
-    }
-
-    private List<LedgerEntry> claimed(Ledger ledger) {
-        run = ledger.beginRun("a.csv", "0".repeat(64));
-        ledger.accept(run, List.of(new AcceptedRow(2, "k2", new PaymentLinkRequest("1100135697", new BigDecimal("1.00"), "a", false), null, null),
-                new AcceptedRow(3, "k3", new PaymentLinkRequest("1100135698", new BigDecimal("2.00"), "b", false), null, null)), List.of());
-        return ledger.nextToSend(run, 0, 10);
-    }
-
-    private BatchSender sender(Ledger ledger) {
-        return new BatchSender(ledger, client, gate, new Watchdog(Clock.systemUTC(), Duration.ofMinutes(3), gate), "sa****00");
     }
 
     @Test
-    void anErrorBeforeTheRequestLeavesFailsTheBatchAndSendsNothing() {
-        Ledger ledger = new BrokenLedger(db, "markSending");
-        List<LedgerEntry> batch = claimed(ledger);
+    void anErrorBeforeTheRequestLeavesFailsTheBatchAndSendsNothing() throws Exception {
+        OnOfficeRoute route = route("markSending");
 
-        assertThatThrownBy(() -> sender(ledger).send(batch)).isInstanceOf(BatchSender.BatchFailedException.class)
+        Exchange done = route.send(route.claim(2));
+
+        assertThat(done.getException()).isInstanceOf(BatchSender.BatchFailedException.class)
                 .hasCauseInstanceOf(StackOverflowError.class).hasMessageContaining("nothing was sent");
         assertThat(onOffice.requestCount()).isZero();
-        assertThat(ledger.entry("k2")).get().extracting(ResultLine::status).isEqualTo("RECEIVED");
+        assertThat(route.entry("k1")).extracting(ResultLine::status).isEqualTo("RECEIVED");
     }
 
     @Test
-    void anErrorAfterTheRequestLeftFailsTheBatchAndTheResumedFileFindsItUncertain() {
-        Ledger ledger = new BrokenLedger(db, "recordOutcomes");
-        List<LedgerEntry> batch = claimed(ledger);
+    void anErrorAfterTheRequestLeftFailsTheBatchAndTheResumedFileFindsItUncertain() throws Exception {
+        OnOfficeRoute route = route("recordOutcomes");
 
-        assertThatThrownBy(() -> sender(ledger).send(batch)).isInstanceOf(BatchSender.BatchFailedException.class)
+        Exchange done = route.send(route.claim(2));
+
+        assertThat(done.getException()).isInstanceOf(BatchSender.BatchFailedException.class)
                 .hasCauseInstanceOf(StackOverflowError.class).hasMessageContaining("become UNCERTAIN when the file is resumed");
         assertThat(onOffice.executedCount()).isEqualTo(2);
-        assertThat(ledger.entry("k2")).get().extracting(ResultLine::status).isEqualTo("SENDING");
+        assertThat(route.entry("k1")).extracting(ResultLine::status).isEqualTo("SENDING");
 
         // The file fails, stays in the inbox and is resumed: what may have left is UNCERTAIN, never sent again.
-        assertThat(ledger.markInterrupted(run)).isEqualTo(2);
-        assertThat(ledger.nextToSend(run, 0, 10)).isEmpty();
-        assertThat(ledger.entry("k3")).get().extracting(ResultLine::status).isEqualTo("UNCERTAIN");
+        assertThat(route.ledger.markInterrupted(route.run())).isEqualTo(2);
+        assertThat(route.ledger.nextToSend(route.run(), 0, 10)).isEmpty();
+        assertThat(route.entry("k2")).extracting(ResultLine::status).isEqualTo("UNCERTAIN");
+    }
+
+    @Test
+    void theProbeAndResendsGoThroughTheSameRouteAndItsFailuresReachTheirCaller() throws Exception {
+        OnOfficeRoute route = route("markSending");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> route.sender().send(route.claim(1)))
+                .isInstanceOf(BatchSender.BatchFailedException.class).hasMessageContaining("nothing was sent");
+        assertThat(onOffice.requestCount()).isZero();
     }
 }

@@ -6,24 +6,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 
 /** onOffice answers and batches for tests, shaped like reference/onoffice-smartml.md §Response. */
-final class Answers {
+public final class Answers {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Answers() {
     }
 
-    static SmartmlAction action(String identifier) {
+    public static SmartmlAction action(String identifier) {
         return new SmartmlAction(identifier,
                 new PaymentLinkRequest("1100135697", new BigDecimal("1100.50"), "Nachzahlung 3D-Rundgang", true));
     }
 
     /** Top status 200/0 and these results. */
-    static String answer(ObjectNode... results) {
+    public static String answer(ObjectNode... results) {
         return answer(200, 0, "OK", results);
     }
 
-    static String answer(int code, int errorcode, String message, ObjectNode... results) {
+    public static String answer(int code, int errorcode, String message, ObjectNode... results) {
         ObjectNode root = MAPPER.createObjectNode();
         root.set("status", status(code, errorcode, message));
         ArrayNode list = root.putObject("response").putArray("results");
@@ -34,14 +34,14 @@ final class Answers {
     }
 
     /** Only a top status, no response.results (as onOffice answers a refused token). */
-    static String topOnly(int code, int errorcode, String message) {
+    public static String topOnly(int code, int errorcode, String message) {
         ObjectNode root = MAPPER.createObjectNode();
         root.set("status", status(code, errorcode, message));
         root.putArray("response");
         return root.toString();
     }
 
-    static ObjectNode success(String identifier, String url, Boolean mailSent) {
+    public static ObjectNode success(String identifier, String url, Boolean mailSent) {
         ObjectNode result = head(identifier);
         ObjectNode data = result.putObject("data");
         data.putObject("meta").putNull("cntabsolute");
@@ -57,7 +57,7 @@ final class Answers {
         return result;
     }
 
-    static ObjectNode error(String identifier, int errorcode, String message) {
+    public static ObjectNode error(String identifier, int errorcode, String message) {
         ObjectNode result = head(identifier);
         result.putArray("data");
         result.set("status", status(null, errorcode, message));

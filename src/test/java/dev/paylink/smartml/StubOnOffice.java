@@ -22,15 +22,15 @@ import java.util.concurrent.Executors;
 import java.util.zip.GZIPOutputStream;
 
 /** A stand-in for onOffice's api.php on 127.0.0.1, recording every request it gets. */
-final class StubOnOffice implements AutoCloseable {
+public final class StubOnOffice implements AutoCloseable {
 
-    static final String PATH = "/api/stable/api.php";
+    public static final String PATH = "/api/stable/api.php";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One request as the server saw it. */
-    record Received(String method, String path, Headers headers, byte[] body) {
+    public record Received(String method, String path, Headers headers, byte[] body) {
 
-        JsonNode json() {
+        public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
             } catch (IOException e) {
@@ -38,13 +38,13 @@ final class StubOnOffice implements AutoCloseable {
             }
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     @FunctionalInterface
-    interface Responder {
+    public interface Responder {
         void respond(HttpExchange exchange, Received request) throws Exception;
     }
 
@@ -53,7 +53,7 @@ final class StubOnOffice implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> otherPaths = new CopyOnWriteArrayList<>();
     /** Handlers that must hang wait on this; {@link #close()} releases it. */
-    final CountDownLatch release = new CountDownLatch(1);
+    public final CountDownLatch release = new CountDownLatch(1);
     private volatile Responder responder = (exchange, request) -> send(exchange, 500, null, new byte[0]);
 
     private StubOnOffice(int port) throws IOException {
@@ -78,37 +78,37 @@ final class StubOnOffice implements AutoCloseable {
         server.start();
     }
 
-    static StubOnOffice start() throws IOException {
+    public static StubOnOffice start() throws IOException {
         return new StubOnOffice(0);
     }
 
-    static StubOnOffice startOn(int port) throws IOException {
+    public static StubOnOffice startOn(int port) throws IOException {
         return new StubOnOffice(port);
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
     }
 
-    List<Received> requests() {
+    public List<Received> requests() {
         return List.copyOf(received);
     }
 
-    List<String> otherPaths() {
+    public List<String> otherPaths() {
         return List.copyOf(otherPaths);
     }
 
-    void respondWith(Responder responder) {
+    public void respondWith(Responder responder) {
         this.responder = responder;
     }
 
     /** Answers every request with this status and JSON text. */
-    void answer(int status, String json) {
+    public void answer(int status, String json) {
         respondWith((exchange, request) -> send(exchange, status, "application/json; charset=UTF-8",
                 json.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         if (contentType != null) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }
@@ -120,7 +120,7 @@ final class StubOnOffice implements AutoCloseable {
         }
     }
 
-    static byte[] gzip(byte[] plain) throws IOException {
+    public static byte[] gzip(byte[] plain) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
             out.write(plain);
@@ -128,7 +128,7 @@ final class StubOnOffice implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    static String resource(String name) {
+    public static String resource(String name) {
         try (InputStream in = StubOnOffice.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
