@@ -7,7 +7,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
 /**
- * A minimal CamelContext with only {@code routes/mail.camel.yaml}, its {@code {{settings:paylink.mail.*}}} placeholders
+ * A minimal CamelContext with only the route {@code output-mail} (and the outputs' shared route configuration), with the bean {@code mailOutput}, its {@code {{settings:paylink.mail.*}}} placeholders
  * answered from {@link MailSettings} the way {@code config.SettingsFunction} answers them from the typed settings.
  */
 public final class MailRoute {
@@ -44,8 +44,16 @@ public final class MailRoute {
                 };
             }
         });
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "classpath:routes/mail.camel.yaml"));
+        camel.getRegistry().bind("mailOutput", new MailOutput(settings, new MailRenderer(settings.outbox())));
+        for (String routes : new String[] {"classpath:routes/outputs.camel.yaml", "classpath:routes/output-mail.camel.yaml"}) {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, routes));
+        }
         camel.start();
         return camel;
+    }
+
+    /** The output the dispatcher would use on the route of {@code camel}. */
+    public static Output output(CamelContext camel) {
+        return new RouteOutput(MailOutput.NAME, camel.createProducerTemplate(), false, to -> to, java.time.Clock.systemUTC());
     }
 }
