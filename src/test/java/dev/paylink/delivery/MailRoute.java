@@ -17,7 +17,18 @@ public final class MailRoute {
 
     public static CamelContext start(MailSettings settings) throws Exception {
         CamelContext camel = new DefaultCamelContext();
-        camel.getPropertiesComponent().addPropertiesFunction(new PropertiesFunction() {
+        camel.getPropertiesComponent().addPropertiesFunction(settings(settings));
+        camel.getRegistry().bind("mailOutput", new MailOutput(settings, new MailRenderer(settings.outbox())));
+        for (String routes : new String[] {"classpath:routes/outputs.camel.yaml", "classpath:routes/output-mail.camel.yaml"}) {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, routes));
+        }
+        camel.start();
+        return camel;
+    }
+
+    /** {@code {{settings:paylink.mail.*}}} as config.SettingsFunction answers it. */
+    static PropertiesFunction settings(MailSettings settings) {
+        return new PropertiesFunction() {
             @Override
             public String getName() {
                 return "settings";
@@ -43,13 +54,7 @@ public final class MailRoute {
                     default -> throw new IllegalArgumentException(key);
                 };
             }
-        });
-        camel.getRegistry().bind("mailOutput", new MailOutput(settings, new MailRenderer(settings.outbox())));
-        for (String routes : new String[] {"classpath:routes/outputs.camel.yaml", "classpath:routes/output-mail.camel.yaml"}) {
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, routes));
-        }
-        camel.start();
-        return camel;
+        };
     }
 
     /** The output the dispatcher would use on the route of {@code camel}. */
