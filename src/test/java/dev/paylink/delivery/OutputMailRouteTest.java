@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * recipient that is no address (failed without a send). The SMTP replies one by one are MailOutputTest's.
  */
 @CamelMainTest(configurationClasses = OutputMailRouteTest.Beans.class, properties = {
-        "camel.main.routes-include-pattern=classpath:routes/outputs.camel.yaml,classpath:routes/output-mail.camel.yaml"})
+        "paylink.test.route-only=output-mail", "camel.main.routes-include-pattern=classpath:routes/outputs.camel.yaml,classpath:routes/output-mail.camel.yaml"})
 class OutputMailRouteTest {
 
     @RegisterExtension
@@ -36,6 +36,10 @@ class OutputMailRouteTest {
     public static class Beans implements CamelConfiguration {
         @Override
         public void configure(CamelContext camel) {
+            // Camel Main's package scan (PaylinkApp's Main(Application.class)) finds this class too: only act for this test
+            if (!camel.getPropertiesComponent().resolveProperty("paylink.test.route-only").filter("output-mail"::equals).isPresent()) {
+                return;
+            }
             MailSettings settings = new MailSettings("127.0.0.1", smtp.getSmtp().getPort(), MailSettings.Security.NONE, null, null,
                     "paylink@example.com", Path.of("target"), Duration.ofSeconds(2), Duration.ofSeconds(5), true);
             camel.getPropertiesComponent().addPropertiesFunction(MailRoute.settings(settings));
