@@ -165,6 +165,8 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
     }
 
     private static final List<String> OUTPUTS = List.of("file", "mail", "webhook");
+    /** The name of an output of its own: its route is {@code output-<name>}. */
+    private static final java.util.regex.Pattern OUTPUT_NAME = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?");
 
     /** Reads and checks every key from Camel's properties (application.properties, -D, environment). */
     public static PaylinkSettings bind(PropertiesComponent properties) {
@@ -339,14 +341,18 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
         }), b.required("paylink.report.bom", false, "false", bool()));
     }
 
-    /** {@code none}, or outputs from file, mail and webhook, comma-separated. */
+    /**
+     * {@code none}, or outputs, comma-separated: file, mail, webhook, or the name of an output route {@code output-<name>}
+     * (lower-case letters, digits, dashes); that such a route is loaded is checked when the routes are (DeliveryWiring).
+     */
     private static List<String> outputs(String text) {
         if (text.equalsIgnoreCase("none")) {
             return List.of();
         }
         List<String> outputs = Binder.list(text.toLowerCase(Locale.ROOT));
-        if (outputs.isEmpty() || !OUTPUTS.containsAll(outputs)) {
-            throw new Binder.Unfit("is not none or a list of file, mail and webhook (e.g. file,mail,webhook)");
+        if (outputs.isEmpty() || !outputs.stream().allMatch(o -> OUTPUTS.contains(o) || OUTPUT_NAME.matcher(o).matches())) {
+            throw new Binder.Unfit("is not none or a list of outputs: file, mail, webhook, or the name of an output route "
+                    + "(lower-case letters, digits, dashes; e.g. file,mail,webhook,event-drop)");
         }
         return outputs.stream().distinct().toList();
     }

@@ -48,6 +48,9 @@ public final class SettingsFunction implements PropertiesFunction {
             // One connection per sender, and one for the probe.
             case "paylink.onoffice.connections" -> String.valueOf(settings.onOffice().concurrency() + 1);
             case "paylink.deliver.poll-interval" -> millis(settings.delivery().pollInterval());
+            case "paylink.deliver.concurrency" -> String.valueOf(settings.delivery().concurrency());
+            case "paylink.webhook.connect-timeout" -> millis(settings.webhook().connectTimeout());
+            case "paylink.webhook.timeout" -> millis(settings.webhook().timeout());
             case "paylink.smartpay.enabled" -> String.valueOf(settings.smartPay().on());
             case "paylink.smartpay.cron" -> settings.smartPay().cron();
             case "paylink.mail.enabled" -> String.valueOf(mail.on());

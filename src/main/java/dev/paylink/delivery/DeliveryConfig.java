@@ -70,8 +70,9 @@ public final class DeliveryConfig {
 
     /**
      * The outputs of every event type, from {@code paylink.deliver.<key>}; {@code file} when unset, none for {@code none}.
+     * An output other than file, mail and webhook is a route {@code output-<name>}, checked once the routes are loaded.
      *
-     * @throws IllegalArgumentException for an output that does not exist
+     * @throws IllegalArgumentException for an output name that cannot be one
      */
     public Map<String, List<String>> outputsByType() {
         Map<String, List<String>> routes = new LinkedHashMap<>();
@@ -80,8 +81,9 @@ public final class DeliveryConfig {
             String configured = property.apply(key).orElse("file");
             List<String> wanted = configured.equalsIgnoreCase("none") ? List.of() : csv(configured);
             for (String output : wanted) {
-                if (!OUTPUTS.contains(output)) {
-                    throw new IllegalArgumentException(key + " names an unknown output '" + output + "'; expected file, mail, webhook, or none");
+                if (!OUTPUTS.contains(output) && !WebhookEndpoint.NAME.matcher(output).matches()) {
+                    throw new IllegalArgumentException(key + " names an unknown output '" + output
+                            + "'; expected file, mail, webhook, the name of an output route (output-<name>), or none");
                 }
             }
             routes.put(type, wanted);

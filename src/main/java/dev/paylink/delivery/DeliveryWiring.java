@@ -17,18 +17,22 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.model.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events and their delivery: the day's NDJSON log, and mail and webhooks from a durable queue with retries and dead
- * letters (routes/delivery.camel.yaml, routes/mail.camel.yaml). Mail is on when {@code paylink.mail.host} is set, webhooks
- * when an endpoint is configured ({@code paylink.webhook.<name>.url}, or {@code paylink.webhook.urls}). What is routed
- * where is logged once, and configuration keys that name no event type are named in a WARN line. Binds
- * {@code deliveries}, {@code deadLetters}, {@code dispatcher} and {@code eventBus}.
+ * Events and their delivery: the day's NDJSON log, and every other output from a durable queue with retries and dead
+ * letters (routes/delivery.camel.yaml), each output a route {@code direct:output-<name>} (routes/output-*.camel.yaml,
+ * and any loaded from outside the jar). Mail is on when {@code paylink.mail.host} is set, webhooks when an endpoint is
+ * configured ({@code paylink.webhook.<name>.url}, or {@code paylink.webhook.urls}). What is routed where is logged once,
+ * and configuration keys that name no event type are named in a WARN line. Binds {@code deliveries}, {@code deadLetters},
+ * {@code dispatcher}, {@code eventBus}, {@code webhookOutput} and (with mail) {@code mailOutput}.
  */
 public final class DeliveryWiring {
 
@@ -58,7 +62,9 @@ public final class DeliveryWiring {
     public static EventBus wire(CamelContext camel, PaylinkSettings settings, DeliveryConfig config, DataSource dataSource, String ledgerId,
                                 Clock clock) throws Exception {
         Path outbox = settings.folders().outbox();
+        ProducerTemplate template = camel.createProducerTemplate();
         Map<String, Output> outputs = new LinkedHashMap<>();
+        Map<String, Integer> lanes = new LinkedHashMap<>();
         Map<String, String> mailTo = new LinkedHashMap<>();
 
         PaylinkSettings.Mail m = settings.mail();
@@ -66,18 +72,27 @@ public final class DeliveryWiring {
         if (m.on()) {
             mail = new MailSettings(m.host(), m.port(), m.security(), m.username(), m.password() == null ? null : m.password().value(), m.from(),
                     outbox, m.connectTimeout(), m.readTimeout(), m.allowPlainAuth());
-            outputs.put("mail", new MailOutput(camel, mail, new MailRenderer(outbox)));
+            camel.getRegistry().bind("mailOutput", new MailOutput(mail, new MailRenderer(outbox)));
+            outputs.put(MailOutput.NAME, new RouteOutput(MailOutput.NAME, template, false, to -> to, clock));
             mailTo.putAll(config.mailRecipients(m.to() == null ? "" : m.to()));
         }
 
         List<WebhookEndpoint> endpoints = new ArrayList<>(config.endpoints(clock.instant()));
         endpoints.addAll(settings.webhook().added());
         WebhookEndpoints webhooks = WebhookEndpoints.of(endpoints);
+        // bound even without endpoints: the route output-webhook is always there
+        WebhookOutput webhook = new WebhookOutput(webhooks, clock);
+        camel.getRegistry().bind("webhookOutput", webhook);
         if (!endpoints.isEmpty()) {
-            outputs.put("webhook", new WebhookOutput(webhooks, settings.webhook().connectTimeout(), settings.webhook().timeout(), clock));
+            outputs.put(WebhookOutput.NAME, new RouteOutput(WebhookOutput.NAME, template, true, webhook::describe, clock));
+            lanes.put(WebhookOutput.NAME, endpoints.size() + 1);
         }
 
         Map<String, List<String>> routes = config.outputsByType();
+        // Any other output named in paylink.deliver.* is a route output-<name> of its own (checked once routes are loaded).
+        Map<String, String> extra = extraOutputs(routes);
+        extra.keySet().forEach(name -> outputs.put(name, new RouteOutput(name, template, false, target -> RouteOutput.endpoint(name), clock)));
+        camel.addStartupListener((context, alreadyStarted) -> requireRoutes(context, extra));
         Set<String> active = new LinkedHashSet<>(List.of("file"));
         active.addAll(outputs.keySet());
 
@@ -93,7 +108,7 @@ public final class DeliveryWiring {
         Path replay = Files.createDirectories(d.replay());
         DeadLetters deadLetters = new DeadLetters(d.deadletter(), replay, queue, clock, webhooks.names());
         Dispatcher dispatcher = new Dispatcher(queue, outputs, deadLetters, new Dispatcher.Settings(d.maxAttempts(), d.firstBackoff(),
-                d.maxBackoff(), d.maxRetryAfter(), d.concurrency(), 100), clock);
+                d.maxBackoff(), d.maxRetryAfter(), d.concurrency(), 100), clock, camel.getExecutorServiceManager(), lanes);
         onStop(camel, "delivery workers", dispatcher::close);
         camel.getRegistry().bind("deliveries", queue);
         camel.getRegistry().bind("deadLetters", deadLetters);
@@ -106,5 +121,31 @@ public final class DeliveryWiring {
                 mail == null ? "off (paylink.mail.host not set)" : mail.host() + ":" + mail.port(),
                 String.join("\n", DeliveryConfig.table(routing, active, endpoints, clock.instant())));
         return bus;
+    }
+
+    /** Output name → the first {@code paylink.deliver.<key>} naming it, for every output other than file, mail and webhook. */
+    static Map<String, String> extraOutputs(Map<String, List<String>> routes) {
+        Map<String, String> extra = new TreeMap<>();
+        routes.forEach((type, outputs) -> outputs.stream().filter(o -> !DeliveryConfig.OUTPUTS.contains(o))
+                .forEach(o -> extra.putIfAbsent(o, "paylink.deliver." + DeliveryRouting.key(type))));
+        return extra;
+    }
+
+    /**
+     * Every extra output has its route {@code output-<name>}. Called as Camel starts, when the routes of every
+     * routes-include-pattern are loaded but none is started: a ConfigurationException here fails the start (exit 2).
+     */
+    static void requireRoutes(CamelContext camel, Map<String, String> extra) {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        List<String> problems = new ArrayList<>();
+        extra.forEach((name, key) -> {
+            if (model.getRouteDefinition(RouteOutput.routeId(name)) == null && camel.getRoute(RouteOutput.routeId(name)) == null) {
+                problems.add(key + ": names the output '" + name + "', but no route " + RouteOutput.routeId(name) + " (from "
+                        + RouteOutput.endpoint(name) + ") is loaded; add its file to camel.main.routes-include-pattern, or fix the name");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
     }
 }

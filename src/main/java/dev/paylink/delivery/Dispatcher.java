@@ -16,16 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends due deliveries. Every output has its own threads and its own timer route, so a mail server that is down never
- * holds up webhooks (or the reverse). Within the webhook output every endpoint has its own <em>lane</em>: its own
+ * Sends due deliveries, each try through its output's route ({@link RouteOutput}, {@code direct:output-<name>}). Every
+ * output has its own Camel thread pool, so a mail server that is down never holds up webhooks (or the reverse). Within the webhook output every endpoint has its own <em>lane</em>: its own
  * queue of due deliveries and at most {@code concurrency} of them in flight. A timer tick only tops lanes up and
  * returns at once; it never waits for a receiver. So an endpoint that hangs until the timeout, with a backlog, never
  * delays another endpoint by more than a poll interval.
@@ -62,25 +62,56 @@ public class Dispatcher implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final Settings settings;
     private final Clock clock;
+    private final ExecutorServiceManager executors;
     private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public Dispatcher(Deliveries queue, Map<String, Output> outputs, DeadLetters deadLetters, Settings settings, Clock clock) {
+    /**
+     * @param executors Camel's: every output gets a pool of its own ({@link #profile}), shut down by {@link #close()}
+     * @param lanes     per output, how many lanes it may have at once (webhook: its endpoints); bounds its pool
+     */
+    public Dispatcher(Deliveries queue, Map<String, Output> outputs, DeadLetters deadLetters, Settings settings, Clock clock,
+                      ExecutorServiceManager executors, Map<String, Integer> lanes) {
         this.queue = queue;
         this.outputs = outputs;
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.clock = clock;
-        // Threads come and go with the work; their number is bounded by the lanes' in-flight limits, not by the pool.
-        outputs.keySet().forEach(name -> {
-            AtomicInteger n = new AtomicInteger();
-            pools.put(name, new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "deliver-" + name + "-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }));
-        });
+        this.executors = executors;
+        outputs.keySet().forEach(name -> pools.put(name,
+                executors.newThreadPool(this, "deliver-" + name, profile(name, settings.concurrency() * lanes.getOrDefault(name, 1)))));
+    }
+
+    /**
+     * Threads come and go with the work, at most {@code max}: the lanes' in-flight limits keep below it; a try the pool
+     * refuses stays PENDING for the next tick. Camel's DefaultThreadPoolFactory 4.18 turns poolSize 0 with no queue into
+     * a single thread (core and max 1), so the core is 1 and times out.
+     */
+    static ThreadPoolProfile profile(String output, int max) {
+        ThreadPoolProfile p = new ThreadPoolProfile("paylink-deliver-" + output);
+        p.setPoolSize(1);
+        p.setMaxPoolSize(Math.max(1, max));
+        p.setMaxQueueSize(0);
+        p.setKeepAliveTime(30L);
+        p.setTimeUnit(TimeUnit.SECONDS);
+        p.setAllowCoreThreadTimeOut(true);
+        p.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        return p;
+    }
+
+    /** One tick of the delivery timer: {@link #tick(String)} for every output. */
+    public int tick() {
+        int n = 0;
+        for (String output : outputs.keySet()) {
+            try {
+                n += tick(output);
+            } catch (RuntimeException e) {
+                // one output's trouble (its ledger query) never keeps the others from their tick
+                LOG.warn("{} deliveries: could not look for due ones: {}", output, e.toString());
+            }
+        }
+        return n;
     }
 
     /**
@@ -256,15 +287,8 @@ public class Dispatcher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        // all stop taking work at once; then Camel's shutdownGraceful awaits each up to the grace and interrupts what is left
         pools.values().forEach(ExecutorService::shutdown);
-        long deadline = System.nanoTime() + GRACE.toNanos();
-        try {
-            for (ExecutorService pool : pools.values()) {
-                pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pools.values().forEach(ExecutorService::shutdownNow);
+        pools.values().forEach(pool -> executors.shutdownGraceful(pool, GRACE.toMillis()));
     }
 }

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * Where events go once they happen: the day's NDJSON log ({@code file} output) right away, and a durable
- * delivery per mail recipient list and per webhook URL, sent later by the {@link Dispatcher}. Publishing never
+ * delivery per mail recipient list, per webhook endpoint and per other output (a route {@code output-<name>}), sent later
+ * by the {@link Dispatcher}. Publishing never
  * waits for a receiver, so a receiver that is down never slows the intake or the enrichment.
  */
 public class EventBus implements EventSink {
@@ -65,6 +66,9 @@ public class EventBus implements EventSink {
                     if (!to.isBlank()) {
                         requests.add(new Deliveries.Request(event.id(), event.type(), "mail", to, payload));
                     }
+                } else {
+                    // an output of its own (a route output-<name>): one delivery, its target the output's name
+                    requests.add(new Deliveries.Request(event.id(), event.type(), output, output, payload));
                 }
             }
         }

@@ -16,7 +16,7 @@ import org.apache.camel.attachment.Attachment;
 import org.apache.camel.attachment.AttachmentMessage;
 
 /**
- * Builds the whole mail for the {@code send-mail} route from the exchange properties {@link MailOutput} sets, so that
+ * Builds the whole mail for the {@code output-mail} route from the exchange properties {@link MailOutput} sets, so that
  * camel-mail sends it as it is (a {@link MimeMessage} body is not touched by camel-mail's binding):
  * <ul>
  *   <li>with attachments {@code multipart/mixed [multipart/alternative [text/plain, text/html], attachment...]}, so a
@@ -111,7 +111,7 @@ public final class MailComposer {
     private static String required(Exchange exchange, String property) {
         String value = exchange.getProperty(property, String.class);
         if (value == null) {
-            throw new IllegalArgumentException("the send-mail route needs the exchange property " + property);
+            throw new IllegalArgumentException("the output-mail route needs the exchange property " + property);
         }
         return value;
     }

@@ -17,9 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.attachment.AttachmentMessage;
 import org.apache.camel.component.mail.MailConstants;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -29,18 +27,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code mail} output: renders the event ({@link MailRenderer}) and sends it through the {@code send-mail} route
- * ({@code routes/mail.camel.yaml}, camel-mail) to the recipients in {@link Delivery#target()} (comma-separated).
- *
- * <p>The rendered parts travel as exchange <em>properties</em> ({@link #TO}, {@link #FROM}, {@link #SUBJECT}, {@link #TEXT},
- * {@link #HTML}, {@link #EVENT_ID}) and the results file as a Camel attachment; the route strips every header and
- * {@link MailComposer} builds the whole message from them (MIME structure, stable Message-ID). One try per call; what went wrong becomes {@link DeliveryResult.Retry} (the server or the
- * network may recover, credentials may be fixed) or {@link DeliveryResult.Failed} (the server refused the mail or an
- * address for good), see {@link #classify(Throwable)}.
+ * The domain of the {@code mail} output; sending is the route {@code output-mail} ({@code routes/output-mail.camel.yaml},
+ * camel-mail). {@link #render} checks the recipients in the delivery's target (comma-separated) and renders the event
+ * ({@link MailRenderer}); the parts travel as exchange <em>properties</em> ({@link #TO}, {@link #FROM}, {@link #SUBJECT},
+ * {@link #TEXT}, {@link #HTML}, {@link #EVENT_ID}) and the results file as a Camel attachment; the route strips every
+ * header and {@link MailComposer} builds the whole message from them (MIME structure, stable Message-ID). What went wrong
+ * becomes retry (the server or the network may recover, credentials may be fixed) or failed (the server refused the mail
+ * or an address for good), see {@link #classify(Throwable)}, in the {@link RouteOutput} contract.
  */
-public final class MailOutput implements Output {
+public final class MailOutput {
 
-    public static final String ENDPOINT = "direct:send-mail";
+    public static final String NAME = "mail";
     public static final String TO = "paylinkMailTo";
     public static final String FROM = "paylinkMailFrom";
     public static final String SUBJECT = "paylinkMailSubject";
@@ -51,16 +48,10 @@ public final class MailOutput implements Output {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailOutput.class);
 
-    private final ProducerTemplate template;
     private final MailSettings settings;
     private final MailRenderer renderer;
 
-    public MailOutput(CamelContext camel, MailSettings settings, MailRenderer renderer) {
-        this(camel.createProducerTemplate(), settings, renderer);
-    }
-
-    public MailOutput(ProducerTemplate template, MailSettings settings, MailRenderer renderer) {
-        this.template = template;
+    public MailOutput(MailSettings settings, MailRenderer renderer) {
         this.settings = settings;
         this.renderer = renderer;
         try {
@@ -70,60 +61,63 @@ public final class MailOutput implements Output {
         }
     }
 
-    @Override
-    public String name() {
-        return "mail";
-    }
-
-    @Override
-    public DeliveryResult deliver(Delivery d) {
+    /** The recipients checked and the event rendered into the properties the route sends; or the delivery marked failed. */
+    public void render(Exchange exchange) {
+        String target = exchange.getProperty(RouteOutput.TARGET, String.class);
+        Object id = exchange.getProperty(RouteOutput.DELIVERY_ID);
         List<String> recipients;
         try {
-            recipients = recipients(d.target());
+            recipients = recipients(target);
         } catch (AddressException e) {
-            return failed(d, "bad recipient address in '" + MailRenderer.headerSafe(d.target()) + "': " + e.getMessage());
+            refuse(exchange, id, "bad recipient address in '" + MailRenderer.headerSafe(target) + "': " + e.getMessage());
+            return;
         }
         RenderedMail mail;
         try {
-            mail = renderer.render(d.payload());
+            mail = renderer.render(exchange.getMessage().getBody(String.class));
         } catch (RuntimeException e) {
             // The same payload renders the same way next time: retrying cannot help.
-            return failed(d, "cannot render a mail for " + d.eventType() + ": " + e.getMessage());
+            refuse(exchange, id, "cannot render a mail for " + exchange.getProperty(RouteOutput.EVENT_TYPE) + ": " + e.getMessage());
+            return;
         }
-        String to = String.join(",", recipients);
-        Exchange result = template.send(ENDPOINT, exchange -> {
-            exchange.setProperty(TO, to);
-            exchange.setProperty(FROM, settings.from());
-            exchange.setProperty(SUBJECT, mail.subject());
-            exchange.setProperty(TEXT, mail.textBody());
-            exchange.setProperty(HTML, mail.htmlBody());
-            exchange.setProperty(EVENT_ID, d.eventId());
-            if (!mail.attachments().isEmpty()) {
-                AttachmentMessage message = exchange.getIn(AttachmentMessage.class);
-                for (Path file : mail.attachments()) {
-                    message.addAttachment(file.getFileName().toString(), new DataHandler(new FileAttachment(file)));
-                }
+        exchange.setProperty(TO, String.join(",", recipients));
+        exchange.setProperty(FROM, settings.from());
+        exchange.setProperty(SUBJECT, mail.subject());
+        exchange.setProperty(TEXT, mail.textBody());
+        exchange.setProperty(HTML, mail.htmlBody());
+        exchange.setProperty(EVENT_ID, exchange.getProperty(RouteOutput.EVENT_ID, String.class));
+        if (!mail.attachments().isEmpty()) {
+            AttachmentMessage message = exchange.getIn(AttachmentMessage.class);
+            for (Path file : mail.attachments()) {
+                message.addAttachment(file.getFileName().toString(), new DataHandler(new FileAttachment(file)));
             }
-        });
-        Exception error = result.getException();
-        if (error == null) {
-            LOG.info("delivery {}: mail '{}' ({}) accepted by {}:{} for {}", d.id(), mail.subject(),
-                    result.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID), settings.host(), settings.port(), to);
-            return new DeliveryResult.Delivered("accepted by " + settings.host() + ":" + settings.port() + " for " + to);
         }
-        DeliveryResult r = classify(error);
-        // The Dispatcher logs the one WARN per failed try (and the ERROR of a dead letter); here only the detail.
-        if (r instanceof DeliveryResult.Retry retry) {
-            LOG.debug("delivery {}: mail '{}' to {} not sent, will retry: {}", d.id(), mail.subject(), to, retry.error());
-        } else {
-            LOG.debug("delivery {}: mail '{}' to {} refused for good: {}", d.id(), mail.subject(), to, ((DeliveryResult.Failed) r).error());
-        }
-        return r;
     }
 
-    private static DeliveryResult failed(Delivery d, String error) {
-        LOG.error("delivery {}: {}", d.id(), error);
-        return new DeliveryResult.Failed(error);
+    /** The server took the mail. */
+    public void accepted(Exchange exchange) {
+        String to = exchange.getProperty(TO, String.class);
+        LOG.info("delivery {}: mail '{}' ({}) accepted by {}:{} for {}", exchange.getProperty(RouteOutput.DELIVERY_ID), exchange.getProperty(SUBJECT),
+                exchange.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID), settings.host(), settings.port(), to);
+        exchange.setProperty(RouteOutput.DETAIL, "accepted by " + settings.host() + ":" + settings.port() + " for " + to);
+    }
+
+    /** The send failed ({@link Exchange#EXCEPTION_CAUGHT}): retry or failed, see {@link #classify}. */
+    public void failed(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        DeliveryResult r = classify(error);
+        boolean retry = r instanceof DeliveryResult.Retry;
+        exchange.setProperty(RouteOutput.OUTCOME, retry ? RouteOutput.RETRY : RouteOutput.FAILED);
+        exchange.setProperty(RouteOutput.DETAIL, r.summary());
+        // The Dispatcher logs the one WARN per failed try (and the ERROR of a dead letter); here only the detail.
+        LOG.debug("delivery {}: mail '{}' to {} not sent ({}): {}", exchange.getProperty(RouteOutput.DELIVERY_ID), exchange.getProperty(SUBJECT),
+                exchange.getProperty(TO), retry ? "will retry" : "refused for good", r.summary());
+    }
+
+    private static void refuse(Exchange exchange, Object id, String error) {
+        LOG.error("delivery {}: {}", id, error);
+        exchange.setProperty(RouteOutput.OUTCOME, RouteOutput.FAILED);
+        exchange.setProperty(RouteOutput.DETAIL, error);
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.paylink.delivery;
 
-/** An output events are delivered to (mail, webhook). One try per call; never throws for the receiver's trouble. */
+/**
+ * An output events are delivered to from the queue: {@link RouteOutput} (mail, webhook, any route {@code output-<name>}).
+ * One try per call; never throws for the receiver's trouble.
+ */
 public interface Output {
 
-    /** The name used in {@code paylink.deliver.*}: {@code mail} or {@code webhook}. */
+    /** The name used in {@code paylink.deliver.*}: {@code mail}, {@code webhook} or another route output's. */
     String name();
 
     DeliveryResult deliver(Delivery delivery);

@@ -154,8 +154,9 @@ class DeliveryConfigTest {
 
     @Test
     void anUnknownOutputStopsTheStart() {
-        props.put("paylink.deliver.file-completed", "file,sms");
+        props.put("paylink.deliver.file-completed", "file,sms!");
         assertThatThrownBy(() -> config().outputsByType()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("paylink.deliver.file-completed names an unknown output 'sms'; expected file, mail, webhook, or none");
+                .hasMessage("paylink.deliver.file-completed names an unknown output 'sms!'; expected file, mail, webhook, the name of an output "
+                        + "route (output-<name>), or none");
     }
 }

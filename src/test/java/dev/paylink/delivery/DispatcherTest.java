@@ -40,6 +40,8 @@ class DispatcherTest {
 
     private final MutableClock clock = new MutableClock(START);
     private final HikariDataSource db = TestDatabases.h2();
+    /** Only for its ExecutorServiceManager: the dispatcher's pools are Camel's. */
+    private final org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
     private Deliveries queue;
     private DeadLetters deadLetters;
     private EventBus bus;
@@ -86,12 +88,13 @@ class DispatcherTest {
                 List.of("http://127.0.0.1:1/a", "http://127.0.0.1:1/b"));
         bus = new EventBus(new EventLog(outbox.resolve("events")), queue, routing, Set.of("file", "mail", "webhook"), clock);
         dispatcher = new Dispatcher(queue, Map.of("webhook", webhook, "mail", mail), deadLetters,
-                new Dispatcher.Settings(6, Duration.ofSeconds(20), Duration.ofMinutes(10), 4, 100), clock);
+                new Dispatcher.Settings(6, Duration.ofSeconds(20), Duration.ofMinutes(10), 4, 100), clock, camel.getExecutorServiceManager(), Map.of("webhook", 50));
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         dispatcher.close();
+        camel.close();
         db.close();
     }
 
@@ -321,7 +324,7 @@ class DispatcherTest {
     void replayAllOfAnEndpointSendsEveryDeadDeliveryOfThatEndpointOnly() throws Exception {
         DeadLetters named = new DeadLetters(outbox.resolve("deadletter"), outbox.resolve("replay"), queue, clock, Set.of("crm", "ops"));
         Dispatcher d2 = new Dispatcher(queue, Map.of("webhook", webhook), named, new Dispatcher.Settings(1, Duration.ofSeconds(20),
-                Duration.ofMinutes(10), 4, 100), clock);
+                Duration.ofMinutes(10), 4, 100), clock, camel.getExecutorServiceManager(), Map.of("webhook", 50));
         try {
             DeliveryRouting routing = new DeliveryRouting(Map.of("file.completed", List.of("webhook")), Map.of(), List.of("crm", "ops"));
             EventBus endpoints = new EventBus(new EventLog(outbox.resolve("events")), queue, routing, Set.of("file", "webhook"), clock);

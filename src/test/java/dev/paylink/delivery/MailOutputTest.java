@@ -59,12 +59,12 @@ class MailOutputTest {
                 true);
     }
 
-    private MailOutput output(MailSettings settings) throws Exception {
+    private Output output(MailSettings settings) throws Exception {
         camel = MailRoute.start(settings);
-        return new MailOutput(camel, settings, new MailRenderer(settings.outbox()));
+        return MailRoute.output(camel);
     }
 
-    private MailOutput greenMailOutput() throws Exception {
+    private Output greenMailOutput() throws Exception {
         return output(settings(smtp.getSmtp().getPort(), MailSettings.Security.NONE, null, null, Duration.ofSeconds(5)));
     }
 
@@ -83,7 +83,7 @@ class MailOutputTest {
     void fileCompletedMailHasTextHtmlAndTheResultsCsv() throws Exception {
         String csv = "line,status,url\n1,CREATED,https://pay.example.com/a\n2,REJECTED,\n";
         Files.writeString(outbox.resolve("orders.results.csv"), csv, StandardCharsets.UTF_8);
-        MailOutput mail = greenMailOutput();
+        Output mail = greenMailOutput();
 
         DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileCompleted("orders.csv", TestEvents.counts(4, 1, 0, 0, 1, 0),
                 List.of("colour"), "orders.results.csv")));
@@ -111,7 +111,7 @@ class MailOutputTest {
 
     @Test
     void aMailWithoutAttachmentIsTextAndHtmlAlternatives() throws Exception {
-        MailOutput mail = greenMailOutput();
+        Output mail = greenMailOutput();
 
         // file.completed whose results file is missing: nothing to attach.
         DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileCompleted("orders.csv", TestEvents.counts(1, 0, 0, 0, 0, 0),
@@ -123,7 +123,7 @@ class MailOutputTest {
 
     @Test
     void everySendOfOneEventCarriesTheSameMessageIdAndTheEventId() throws Exception {
-        MailOutput mail = greenMailOutput();
+        Output mail = greenMailOutput();
         String payload = TestEvents.fileFailed("x.csv", "empty file", null);
 
         assertThat(mail.deliver(new Delivery(1, "0f8e5a52-3b8c-3d4e-9a7f-2c1d5e6f7a8b", EventTypes.FILE_FAILED, "mail", OPS, payload, 0,
@@ -153,7 +153,7 @@ class MailOutputTest {
 
     @Test
     void paymentMailGoesToEveryRecipientOnce() throws Exception {
-        MailOutput mail = greenMailOutput();
+        Output mail = greenMailOutput();
 
         DeliveryResult result = mail.deliver(new Delivery(2, "ev-2", EventTypes.PAYMENT_PAID, "mail", "a@example.com, b@example.com",
                 TestEvents.payment(EventTypes.PAYMENT_PAID, "OPEN", "CAPTURED", new BigDecimal("149.00")), 0, Instant.now()));
@@ -169,7 +169,7 @@ class MailOutputTest {
 
     @Test
     void dataCannotInjectHeadersAndNonAsciiSurvives() throws Exception {
-        MailOutput mail = greenMailOutput();
+        Output mail = greenMailOutput();
         String name = "Müller – Übersetzung\r\nBcc: victim@example.com\r\nX-Evil: 1.csv";
 
         DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileCompleted(name, TestEvents.counts(1, 0, 0, 0, 0, 0), List.of(), null)));
@@ -191,7 +191,7 @@ class MailOutputTest {
         greenMailOutput();
         // A caller of the route that leaves headers behind: recipients, Jakarta Mail session properties (camel-mail
         // reads mail.smtp.* headers; mail.smtp.from would become the envelope sender), a header with a line break.
-        Exchange result = camel.createProducerTemplate().send(MailOutput.ENDPOINT, e -> {
+        Exchange result = camel.createProducerTemplate().send(RouteOutput.endpoint("mail"), e -> {
             e.getIn().setHeader("To", "attacker@evil.example");
             e.getIn().setHeader("Bcc", "victim@example.com");
             e.getIn().setHeader("Subject", "forged");
@@ -200,17 +200,16 @@ class MailOutputTest {
             e.getIn().setHeader("mail.smtp.from", "bounces@evil.example");
             e.getIn().setHeader("Content-Type", "text/plain; charset=US-ASCII");
             e.getIn().setHeader("X-Injected", "yes\r\nBcc: victim2@example.com");
-            e.setProperty(MailOutput.TO, OPS);
-            e.setProperty(MailOutput.FROM, FROM);
-            e.setProperty(MailOutput.SUBJECT, "the real subject äöü");
-            e.setProperty(MailOutput.TEXT, "text part");
-            e.setProperty(MailOutput.HTML, "<p>html part</p>");
+            e.setProperty(RouteOutput.TARGET, OPS);
+            e.setProperty(RouteOutput.EVENT_ID, "ev-1");
+            e.setProperty(RouteOutput.EVENT_TYPE, "file.completed");
+            e.getIn().setBody(TestEvents.fileCompleted("orders-äöü.csv", TestEvents.counts(1, 0, 0, 0, 0, 0), List.of(), "orders.results.csv"));
         });
 
         assertThat(result.getException()).isNull();
         MimeMessage m = onlyMessage();
         assertThat(m.getAllRecipients()).extracting(a -> ((InternetAddress) a).getAddress()).containsExactly(OPS);
-        assertThat(m.getSubject()).isEqualTo("the real subject äöü");
+        assertThat(m.getSubject()).isNotEqualTo("forged").contains("orders-äöü.csv");
         assertThat(m.getHeader("Bcc")).isNull();
         assertThat(m.getHeader("X-Injected")).isNull();
         // mail.smtp.from as a header would have become the envelope sender (where bounces go).
@@ -223,7 +222,7 @@ class MailOutputTest {
     @Test
     void loginWithAPasswordFullOfUriCharacters() throws Exception {
         smtp.setUser(FROM, "paylink", PASSWORD);
-        MailOutput mail = output(settings(smtp.getSmtp().getPort(), MailSettings.Security.NONE, "paylink", PASSWORD, Duration.ofSeconds(5)));
+        Output mail = output(settings(smtp.getSmtp().getPort(), MailSettings.Security.NONE, "paylink", PASSWORD, Duration.ofSeconds(5)));
 
         DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileFailed("x.csv", "empty file", null)));
 
@@ -234,7 +233,7 @@ class MailOutputTest {
     @Test
     void wrongCredentialsAreRetryWithAHintAndNoPassword() throws Exception {
         smtp.setUser(FROM, "paylink", "the-right-one");
-        MailOutput mail = output(settings(smtp.getSmtp().getPort(), MailSettings.Security.NONE, "paylink", PASSWORD, Duration.ofSeconds(5)));
+        Output mail = output(settings(smtp.getSmtp().getPort(), MailSettings.Security.NONE, "paylink", PASSWORD, Duration.ofSeconds(5)));
 
         DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileFailed("x.csv", "empty file", null)));
 
@@ -246,7 +245,7 @@ class MailOutputTest {
     @Test
     void starttlsRequiredIsNeverAPlainTextFallBack() throws Exception {
         // GreenMail's plain SMTP does not offer STARTTLS: the mail must not go out unprotected.
-        MailOutput mail = output(settings(smtp.getSmtp().getPort(), MailSettings.Security.STARTTLS, null, null, Duration.ofSeconds(5)));
+        Output mail = output(settings(smtp.getSmtp().getPort(), MailSettings.Security.STARTTLS, null, null, Duration.ofSeconds(5)));
 
         DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileFailed("x.csv", "empty file", null)));
 
@@ -260,7 +259,7 @@ class MailOutputTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             unused = s.getLocalPort();
         }
-        MailOutput mail = output(settings(unused, MailSettings.Security.NONE, null, null, Duration.ofSeconds(5)));
+        Output mail = output(settings(unused, MailSettings.Security.NONE, null, null, Duration.ofSeconds(5)));
 
         DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileFailed("x.csv", "empty file", null)));
 
@@ -270,7 +269,7 @@ class MailOutputTest {
     @Test
     void aServerThatNeverAnswersIsRetryAfterTheReadTimeout() throws Exception {
         try (StubSmtp silent = new StubSmtp(Map.of(), true)) {
-            MailOutput mail = output(settings(silent.port(), MailSettings.Security.NONE, null, null, Duration.ofMillis(500)));
+            Output mail = output(settings(silent.port(), MailSettings.Security.NONE, null, null, Duration.ofMillis(500)));
 
             long start = System.nanoTime();
             DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileFailed("x.csv", "empty file", null)));
@@ -299,7 +298,7 @@ class MailOutputTest {
     })
     void smtpRepliesMapToRetryOrFailed(String command, String reply, String expected) throws Exception {
         try (StubSmtp stub = new StubSmtp(Map.of(command, reply), false)) {
-            MailOutput mail = output(settings(stub.port(), MailSettings.Security.NONE, null, null, Duration.ofSeconds(5)));
+            Output mail = output(settings(stub.port(), MailSettings.Security.NONE, null, null, Duration.ofSeconds(5)));
 
             DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.fileFailed("x.csv", "empty file", null)));
 
@@ -314,7 +313,7 @@ class MailOutputTest {
 
     @Test
     void malformedRecipientsFailWithoutSending() throws Exception {
-        MailOutput mail = greenMailOutput();
+        Output mail = greenMailOutput();
         String payload = TestEvents.fileFailed("x.csv", "empty file", null);
 
         for (String target : List.of("", "not an address", "ops@example.com\r\nBcc: victim@example.com", "ops@", "group: a@example.com;")) {
@@ -325,7 +324,7 @@ class MailOutputTest {
 
     @Test
     void anEventWithoutAMailIsFailed() throws Exception {
-        MailOutput mail = greenMailOutput();
+        Output mail = greenMailOutput();
 
         DeliveryResult result = mail.deliver(delivery(OPS, TestEvents.json("thing.happened", Map.of("a", 1))));
 
@@ -336,7 +335,7 @@ class MailOutputTest {
     @Test
     void theOutputIsCalledMailAndSettingsHideThePassword() {
         MailSettings s = settings(25, MailSettings.Security.TLS, "user", PASSWORD, Duration.ofSeconds(30));
-        assertThat(new MailOutput((org.apache.camel.ProducerTemplate) null, s, new MailRenderer(outbox)).name()).isEqualTo("mail");
+        assertThat(new RouteOutput(MailOutput.NAME, null, false, t -> t, java.time.Clock.systemUTC()).name()).isEqualTo("mail");
         assertThat(s.toString()).doesNotContain(PASSWORD).contains("<hidden>");
     }
 
@@ -349,9 +348,9 @@ class MailOutputTest {
             plain.getPropertiesComponent().addPropertiesFunction(new dev.paylink.config.SettingsFunction(
                     dev.paylink.config.PaylinkSettings.bind(plain.getPropertiesComponent())));
             org.apache.camel.support.PluginHelper.getRoutesLoader(plain)
-                    .loadRoutes(org.apache.camel.support.ResourceHelper.resolveResource(plain, "classpath:routes/mail.camel.yaml"));
+                    .loadRoutes(org.apache.camel.support.ResourceHelper.resolveResource(plain, "classpath:routes/output-mail.camel.yaml"));
             plain.start();
-            assertThat(plain.getRoute("send-mail")).isNull();
+            assertThat(plain.getRoute("output-mail")).isNull();
         }
     }
 

@@ -7,7 +7,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
 /**
- * A minimal CamelContext with only {@code routes/mail.camel.yaml}, its {@code {{settings:paylink.mail.*}}} placeholders
+ * A minimal CamelContext with only the route {@code output-mail} (and the outputs' shared route configuration), with the bean {@code mailOutput}, its {@code {{settings:paylink.mail.*}}} placeholders
  * answered from {@link MailSettings} the way {@code config.SettingsFunction} answers them from the typed settings.
  */
 public final class MailRoute {
@@ -17,7 +17,18 @@ public final class MailRoute {
 
     public static CamelContext start(MailSettings settings) throws Exception {
         CamelContext camel = new DefaultCamelContext();
-        camel.getPropertiesComponent().addPropertiesFunction(new PropertiesFunction() {
+        camel.getPropertiesComponent().addPropertiesFunction(settings(settings));
+        camel.getRegistry().bind("mailOutput", new MailOutput(settings, new MailRenderer(settings.outbox())));
+        for (String routes : new String[] {"classpath:routes/outputs.camel.yaml", "classpath:routes/output-mail.camel.yaml"}) {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, routes));
+        }
+        camel.start();
+        return camel;
+    }
+
+    /** {@code {{settings:paylink.mail.*}}} as config.SettingsFunction answers it. */
+    static PropertiesFunction settings(MailSettings settings) {
+        return new PropertiesFunction() {
             @Override
             public String getName() {
                 return "settings";
@@ -43,9 +54,11 @@ public final class MailRoute {
                     default -> throw new IllegalArgumentException(key);
                 };
             }
-        });
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "classpath:routes/mail.camel.yaml"));
-        camel.start();
-        return camel;
+        };
+    }
+
+    /** The output the dispatcher would use on the route of {@code camel}. */
+    public static Output output(CamelContext camel) {
+        return new RouteOutput(MailOutput.NAME, camel.createProducerTemplate(), false, to -> to, java.time.Clock.systemUTC());
     }
 }

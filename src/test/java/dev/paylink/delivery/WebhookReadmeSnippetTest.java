@@ -57,14 +57,16 @@ class WebhookReadmeSnippetTest {
     }
 
     @Test
-    void acceptsACallSignedByWebhookOutputAndRejectsTamperingWrongSecretAndAge() {
+    void acceptsACallSignedByWebhookOutputAndRejectsTamperingWrongSecretAndAge() throws Exception {
         MutableClock clock = new MutableClock(START);
-        WebhookOutput output = new WebhookOutput(SECRET, Duration.ofSeconds(2), Duration.ofSeconds(5), clock);
+        WebhookRoute output = WebhookRoute.start(SECRET, Duration.ofSeconds(2), Duration.ofSeconds(5), clock);
         String payload = "{\"id\":\"evt_doc\",\"type\":\"link.created\",\"createdAt\":\"2025-03-01T12:00:00Z\","
                 + "\"data\":{\"description\":\"Kaution € 3.000,00\"}}";
         Delivery d = new Delivery(5, "evt_doc", "link.created", "webhook", capture.url("/hook"), payload, 0, START);
 
-        assertThat(output.deliver(d)).isEqualTo(new Delivered("HTTP 204"));
+        try (output) {
+            assertThat(output.deliver(d)).isEqualTo(new Delivered("HTTP 204"));
+        }
         WebhookCapture.Request call = capture.only();
         String header = call.header("Paylink-Signature");
         String rawBody = call.bodyText();

@@ -37,13 +37,13 @@ class WebhookReceiverTest {
     private MutableClock receiverClock;
     private WebhookReceiver receiver;
     private URI url;
-    private WebhookOutput output;
+    private WebhookRoute output;
     private final Logger logger = (Logger) LoggerFactory.getLogger(WebhookReceiver.class);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private Level levelBefore;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         senderClock = new MutableClock(START);
         receiverClock = new MutableClock(START);
         receiver = new WebhookReceiver(SECRET, receiverClock);
@@ -52,12 +52,13 @@ class WebhookReceiverTest {
         logs.start();
         logger.addAppender(logs);
         url = receiver.start();
-        output = new WebhookOutput(SECRET, Duration.ofSeconds(2), Duration.ofSeconds(5), senderClock);
+        output = WebhookRoute.start(SECRET, Duration.ofSeconds(2), Duration.ofSeconds(5), senderClock);
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         receiver.close();
+        output.close();
         logger.detachAppender(logs);
         logger.setLevel(levelBefore);
     }
@@ -85,9 +86,10 @@ class WebhookReceiverTest {
     }
 
     @Test
-    void refusesAWrongSecretWith401() {
-        WebhookOutput impostor = new WebhookOutput("whsec_someone-else", Duration.ofSeconds(2), Duration.ofSeconds(5), senderClock);
-        assertThat(impostor.deliver(delivery("evt_bad", "link.created"))).isEqualTo(new Failed("HTTP 401"));
+    void refusesAWrongSecretWith401() throws Exception {
+        try (WebhookRoute impostor = WebhookRoute.start("whsec_someone-else", Duration.ofSeconds(2), Duration.ofSeconds(5), senderClock)) {
+            assertThat(impostor.deliver(delivery("evt_bad", "link.created"))).isEqualTo(new Failed("HTTP 401"));
+        }
 
         assertThat(receiver.invalidCount()).isEqualTo(1);
         assertThat(receiver.validCount()).isZero();

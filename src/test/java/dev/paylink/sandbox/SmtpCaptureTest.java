@@ -10,6 +10,7 @@ import dev.paylink.delivery.MailOutput;
 import dev.paylink.delivery.MailRenderer;
 import dev.paylink.delivery.MailRoute;
 import dev.paylink.delivery.MailSettings;
+import dev.paylink.delivery.Output;
 import dev.paylink.delivery.TestEvents;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -124,7 +125,7 @@ class SmtpCaptureTest {
             MailSettings settings = new MailSettings("127.0.0.1", capture.port(), MailSettings.Security.NONE, null, null,
                     "paylink@example.com", outbox, Duration.ofSeconds(5), Duration.ofSeconds(5));
             try (CamelContext camel = MailRoute.start(settings)) {
-                MailOutput output = new MailOutput(camel, settings, new MailRenderer(outbox));
+                Output output = MailRoute.output(camel);
 
                 DeliveryResult result = output.deliver(new Delivery(1, "ev-1", "file.completed", "mail", "ops@example.com",
                         TestEvents.fileCompleted("orders.csv", TestEvents.counts(2, 0, 0, 0, 0, 0), List.of(), "orders.results.csv"), 0, Instant.now()));
