@@ -53,6 +53,25 @@ public class Enrichment implements AutoCloseable {
     public record CycleSummary(int due, int lookedUp, int changed, int failed, int notFound, boolean paused) {
     }
 
+    /** Each look-up's outcome (found, not_found, unauthorized, failed), e.g. to a metric. */
+    private volatile java.util.function.Consumer<String> outcomes = outcome -> { };
+
+    /** Where each look-up's outcome is counted: {@code paylink_enrichment_requests_total{outcome}} (EnrichmentWiring). */
+    public void countOutcomes(java.util.function.Consumer<String> outcomes) {
+        this.outcomes = outcomes;
+    }
+
+    private static String outcome(LinkLookup result) {
+        if (result instanceof LinkLookup.Found) {
+            return "found";
+        } else if (result instanceof LinkLookup.NotFound) {
+            return "not_found";
+        } else if (result instanceof LinkLookup.AuthFailed) {
+            return "unauthorized";
+        }
+        return "failed";
+    }
+
     public Enrichment(TrackedLinks links, PaymentLinkProvider provider, EventSink events, PaymentReports reports,
                       EnrichmentSettings settings, Clock clock) {
         this.links = links;
@@ -90,6 +109,7 @@ public class Enrichment implements AutoCloseable {
                 pacer.acquire();
                 LinkLookup result = provider.lookup(link.paymentLinkId());
                 lookedUp.incrementAndGet();
+                outcomes.accept(outcome(result));
                 Instant now = clock.instant();
                 if (result instanceof LinkLookup.Found found) {
                     if (apply(link, found.snapshot(), now)) {

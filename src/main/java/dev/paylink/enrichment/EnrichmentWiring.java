@@ -10,6 +10,7 @@ import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.smartml.Sleeper;
 import dev.paylink.smartpay.SmartPayClient;
 import dev.paylink.smartpay.SmartPaySettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
@@ -55,6 +56,11 @@ public final class EnrichmentWiring {
         Enrichment enrichment = new Enrichment(tracked, new SmartPayClient(smartPay, clock, Sleeper.system()),
                 events, new PaymentReports(tracked, outbox), schedule, clock);
         onStop(camel, "enrichment workers", enrichment::close);
+        // paylink_enrichment_requests_total{outcome}: one per look-up (found, not_found, unauthorized, failed after its tries).
+        MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
+        if (meters != null) {
+            enrichment.countOutcomes(outcome -> meters.counter("paylink.enrichment.requests", "outcome", outcome).increment());
+        }
         camel.getRegistry().bind("trackedLinks", tracked);
         camel.getRegistry().bind("enrichment", enrichment);
         long open = tracked.open();

@@ -50,6 +50,11 @@ class EnrichmentFlowTest {
             assertThat(lines).filteredOn(l -> l.contains("payment.status_changed") && l.contains("PL-PAID-FLOW")).hasSize(3);
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(app.outbox().resolve("tracking.payments.csv")));
             assertThat(app.bean("smartPaySimulator", SmartPaySimulator.class).tokenRequests()).isEqualTo(1);
+            // Each look-up counted by its outcome (README "Health and metrics").
+            io.micrometer.core.instrument.MeterRegistry meters = app.camel().getRegistry()
+                    .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+            assertThat(meters.counter("paylink.enrichment.requests", "outcome", "found").count()).isGreaterThanOrEqualTo(3);
+            assertThat(meters.counter("paylink.enrichment.requests", "outcome", "not_found").count()).isEqualTo(1);
         }
     }
 }
