@@ -367,6 +367,26 @@ class OnOfficeRouteTest {
     }
 
     @Test
+    void aLedgerConnectionFailureAfterTheAnswerIsNotTakenForARequestThatNeverLeft() throws Exception {
+        // The answer is in, but recording it fails with a connection refused from the database (its cause chain holds a
+        // java.net.ConnectException, as a PostgreSQL driver's does). That must not read as "the POST never left": no
+        // redelivery, no RECEIVED, nothing sent again.
+        stub.answer(200, answer(success("k1", SEED_URL, true)));
+        OnOfficeRoute route = route(stub.url());
+        AdviceWith.adviceWith(route.camel, "onoffice-batch", a -> a.weaveById("record-answer").replace().process(ex -> {
+            throw new BatchSender.BatchFailedException("onOffice answered but the answer could not be recorded",
+                    new java.sql.SQLException("connection to the ledger lost", new java.net.ConnectException("Connection refused")));
+        }));
+        NotifyBuilder done = new NotifyBuilder(route.camel).fromRoute("onoffice-batch").whenDone(1).create();
+
+        route.send(route.claim(1));
+
+        assertThat(done.matches(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(route.entry("k1").status()).isIn("UNCERTAIN", "SENDING");
+        assertThat(stub.requests()).hasSize(1);
+    }
+
+    @Test
     void aBatchHandedOutBeforeAPauseStaysReceivedAndNothingIsSent() throws Exception {
         OnOfficeRoute route = route(stub.url());
         List<LedgerEntry> batch = route.claim(1);
