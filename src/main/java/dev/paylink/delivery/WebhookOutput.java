@@ -13,8 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.http.HttpClientConfigurer;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@code Paylink-Attempt-Id} is new at every try. User info in an endpoint's URL ({@code https://user:pass@host/...}) is
  * sent as HTTP Basic authentication. The secret and the signature are never logged; URLs are logged masked ({@link Urls}).
  */
-public final class WebhookOutput implements HttpClientConfigurer {
+public final class WebhookOutput {
 
     public static final String NAME = "webhook";
     public static final String HEADER_SIGNATURE = "Paylink-Signature";
@@ -71,16 +69,6 @@ public final class WebhookOutput implements HttpClientConfigurer {
     public WebhookOutput(WebhookEndpoints endpoints, Clock clock) {
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
-    /**
-     * The route's HttpClient makes one try per call: camel-http 4.18 builds it with HttpClient 5's default retry strategy,
-     * which silently re-sends a POST answered 429 or 503 after sleeping its Retry-After (however long). Tries, their
-     * spacing and Retry-After's ceiling are the dispatcher's.
-     */
-    @Override
-    public void configureHttpClient(HttpClientBuilder builder) {
-        builder.disableAutomaticRetries();
     }
 
     /** A target as a log line may show it: {@code name (masked URL)}. */

@@ -6,7 +6,6 @@ import dev.paylink.events.EventSink;
 import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.report.ReportFormat;
-import dev.paylink.smartml.NoAutomaticRetries;
 import dev.paylink.smartml.OnOfficeSettings;
 import dev.paylink.smartml.Smartml;
 import dev.paylink.smartml.SmartmlCredentials;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * The intake (routes/intake.camel.yaml, errors.camel.yaml, resolve.camel.yaml): files become onOffice actions, each
  * recorded in the ledger (the POST itself in routes/onoffice.camel.yaml); resolution drops decide UNCERTAIN rows. Binds
  * {@code intakeGate}, {@code watchdog}, {@code fileIntake}, {@code sendQueue}, {@code batchSender}, {@code smartml},
- * {@code resignBatch}, {@code onofficeNoRetries}, {@code fileReports}, {@code onofficeSenders} and {@code resolutionDrops}.
+ * {@code resignBatch}, {@code fileReports}, {@code onofficeSenders} and {@code resolutionDrops}.
  */
 public final class IntakeWiring {
 
@@ -67,7 +66,6 @@ public final class IntakeWiring {
 
         Smartml smartml = new Smartml(credentials, clock, onOffice.url(), onOffice.requestTimeout());
         registry.bind("smartml", smartml);
-        registry.bind("onofficeNoRetries", new NoAutomaticRetries());
         // The probe and resolution resends start in a bean: they go through the same routes, by a template.
         BatchSender sender = new BatchSender(ledger, smartml, gate, watchdog, credentials.maskedToken(), onOffice.connectAttempts(),
                 camel.createProducerTemplate());

@@ -31,6 +31,10 @@ public final class WebhookRoute implements Output, AutoCloseable {
         camel.getPropertiesComponent().addPropertiesFunction(settings(connectTimeout, timeout));
         WebhookOutput webhook = new WebhookOutput(endpoints, clock);
         camel.getRegistry().bind("webhookOutput", webhook);
+        // As application.properties sets it for the app (camel.component.http.*): HttpClient never re-sends on its own.
+        org.apache.camel.component.http.HttpComponent http = camel.getComponent("http", org.apache.camel.component.http.HttpComponent.class);
+        http.setAutomaticRetriesDisabled(true);
+        http.setRedirectHandlingDisabled(true);
         for (String routes : new String[] {"classpath:routes/outputs.camel.yaml", "classpath:routes/output-webhook.camel.yaml"}) {
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, routes));
         }

@@ -6,7 +6,6 @@ import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.LedgerEntry;
 import dev.paylink.ledger.ResultLine;
-import dev.paylink.smartml.NoAutomaticRetries;
 import dev.paylink.smartml.PaymentLinkRequest;
 import dev.paylink.smartml.Smartml;
 import dev.paylink.smartml.SmartmlCredentials;
@@ -77,7 +76,10 @@ final class OnOfficeRoute implements AutoCloseable {
         camel.getRegistry().bind("smartml", smartml);
         camel.getRegistry().bind("batchSender", sender);
         camel.getRegistry().bind("resignBatch", (Processor) sender::resign);
-        camel.getRegistry().bind("onofficeNoRetries", new NoAutomaticRetries());
+        // As application.properties sets it for the app (camel.component.http.*): HttpClient never re-sends on its own.
+        org.apache.camel.component.http.HttpComponent http = camel.getComponent("http", org.apache.camel.component.http.HttpComponent.class);
+        http.setAutomaticRetriesDisabled(true);
+        http.setRedirectHandlingDisabled(true);
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "classpath:routes/onoffice.camel.yaml"));
     }
 

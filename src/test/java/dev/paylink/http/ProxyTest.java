@@ -76,6 +76,10 @@ class ProxyTest {
                 "camel.component.http.proxy-host", "127.0.0.1",
                 "camel.component.http.proxy-port", String.valueOf(proxy.getAddress().getPort()));
         try (PaylinkApp app = PaylinkApp.start(data, props)) {
+            // application.properties: HttpClient never sends a request again by itself, nor follows a redirect, for any call.
+            org.apache.camel.component.http.HttpComponent http = app.camel().getComponent("http", org.apache.camel.component.http.HttpComponent.class);
+            assertThat(http.isAutomaticRetriesDisabled()).isTrue();
+            assertThat(http.isRedirectHandlingDisabled()).isTrue();
             drop(app.inbox(), "proxied.csv", "transactionid,priceNet,description\n1100000001,10.00,Posten 1\n1100000002,12.50,Posten 2\n");
             JsonNode summary = awaitSummary(app.outbox(), "proxied");
             assertThat(summary.at("/counts/CREATED").asInt()).isEqualTo(2);
