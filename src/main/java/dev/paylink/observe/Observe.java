@@ -59,7 +59,7 @@ public final class Observe {
                     new SendingCheck(gate::pauseState, redactor),
                     new DeliveryCheck(Counts.deliveriesOnly(deliveries, settings.countsCache(), clock, redactor)::get, settings)));
             if (trackedLinks != null) {
-                checks.add(new SmartPayCheck(smartPayUrl(camel, config), settings.smartPayTimeout(), settings.smartPayCache(), clock));
+                checks.add(new SmartPayCheck(config.smartPay().url(), settings.smartPayTimeout(), settings.smartPayCache(), clock));
             }
             checks.forEach(health::register);
         }
@@ -80,11 +80,6 @@ public final class Observe {
             meters.config().meterFilter(PaylinkMetrics.camelMeters(redactor));
             PaylinkMetrics.register(meters, counts::get, gate::pauseState, trackedLinks != null);
         }
-    }
-
-    /** The SmartPay API the enrichment calls (in sandbox mode the settings already point at the built-in simulator). */
-    private static URI smartPayUrl(CamelContext camel, PaylinkSettings config) {
-        return config.smartPay().url();
     }
 
     /**
