@@ -31,10 +31,12 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Queue;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -141,6 +143,8 @@ public final class SmartPaySimulator implements AutoCloseable {
     private final ConcurrentHashMap<String, Link> transactions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Instant> tokens = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> linkRequests = new ConcurrentHashMap<>();
+    /** When each link was asked for, by the simulator's clock (bounded like {@link #linkRequests}). */
+    private final ConcurrentHashMap<String, Queue<Instant>> linkRequestTimes = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
@@ -244,6 +248,12 @@ public final class SmartPaySimulator implements AutoCloseable {
     public int requestsFor(String paymentLinkId) {
         AtomicInteger n = linkRequests.get(paymentLinkId);
         return n == null ? 0 : n.get();
+    }
+
+    /** When each request for {@code /payment-links/{paymentLinkId}} arrived, oldest first (empty if none). */
+    public List<Instant> requestTimesFor(String paymentLinkId) {
+        Queue<Instant> times = linkRequestTimes.get(paymentLinkId);
+        return times == null ? List.of() : List.copyOf(times);
     }
 
     /** Requests to the token endpoint, whatever their outcome. */
@@ -394,6 +404,7 @@ public final class SmartPaySimulator implements AutoCloseable {
             }
             if (seen != null) {
                 seen.incrementAndGet();
+                linkRequestTimes.computeIfAbsent(linkId, k -> new ConcurrentLinkedQueue<>()).add(clock.instant());
             }
             if (!"GET".equals(method)) {
                 return notAllowed("GET");
