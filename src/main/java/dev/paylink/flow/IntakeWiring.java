@@ -79,7 +79,7 @@ public final class IntakeWiring {
         registry.bind("onofficeSenders", senders(camel, o.concurrency()));
         // Resolution drops: a person's decisions about UNCERTAIN rows. A resend cut off by a kill is UNCERTAIN again first.
         ResolutionDrops resolutions = new ResolutionDrops(ledger, sender, gate, events, outbox,
-                archive.resolve("resolve"), error.resolve("resolve"), o.batchSize(), clock, reportFormat);
+                archive.resolve("resolve"), error.resolve("resolve"), o.batchSize(), clock, reportFormat, intake.ownership().lease());
         resolutions.recoverInterrupted();
         registry.bind("resolutionDrops", resolutions);
 
