@@ -5,6 +5,7 @@ import dev.paylink.config.PaylinkSettings;
 import dev.paylink.events.EventSink;
 import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
+import dev.paylink.ledger.OwnerLocks;
 import dev.paylink.report.ReportFormat;
 import dev.paylink.smartml.OnOfficeSettings;
 import dev.paylink.smartml.Smartml;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class IntakeWiring {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeWiring.class);
+    /** The inbox consumer's lock keys (idempotentKey in routes/intake.camel.yaml). */
+    private static final String INBOX_KEY = "inbox:";
 
     private IntakeWiring() {
     }
@@ -49,6 +52,10 @@ public final class IntakeWiring {
 
         IntakeGate gate = new IntakeGate(clock, o.pauseRetry(), o.outageRetry(), intake.retryBackoff());
         registry.bind("intakeGate", gate);
+        OwnerLocks locks = registry.lookupByNameAndType("ownerLocks", OwnerLocks.class);
+        if (locks != null) {
+            gate.ownedElsewhere(name -> locks.heldByOthers(INBOX_KEY, intake.pollDelay()).contains(INBOX_KEY + name));
+        }
         // Fired before Camel waits for in-flight exchanges: the file in progress parks instead of running on.
         camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override

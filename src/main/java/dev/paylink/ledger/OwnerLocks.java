@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -63,7 +64,7 @@ public class OwnerLocks extends JdbcOrphanLockAwareIdempotentRepository {
     }
 
     /** The holder of a lock, and when it last renewed it. */
-    private record Held(String owner, Instant renewed) {
+    private record Holder(String owner, Instant renewed) {
     }
 
     /**
@@ -73,10 +74,10 @@ public class OwnerLocks extends JdbcOrphanLockAwareIdempotentRepository {
     @Override
     public boolean add(String key) {
         Boolean taken = transactionTemplate.execute(status -> {
-            List<Held> held = jdbcTemplate.query("SELECT owner, createdAt FROM " + TABLE + " WHERE processorName = ? AND messageId = ? FOR UPDATE",
-                    (rs, i) -> new Held(rs.getString(1), rs.getTimestamp(2).toInstant()), processorName, key);
-            if (!held.isEmpty()) {
-                Held h = held.get(0);
+            List<Holder> holders = jdbcTemplate.query("SELECT owner, createdAt FROM " + TABLE + " WHERE processorName = ? AND messageId = ? FOR UPDATE",
+                    (rs, i) -> new Holder(rs.getString(1), rs.getTimestamp(2).toInstant()), processorName, key);
+            if (!holders.isEmpty()) {
+                Holder h = holders.get(0);
                 Duration silent = Duration.between(h.renewed(), Instant.now());
                 if (silent.compareTo(lease) < 0) {
                     return false;
@@ -103,6 +104,29 @@ public class OwnerLocks extends JdbcOrphanLockAwareIdempotentRepository {
                 Integer.class, processorName, key, Timestamp.from(Instant.now().minus(lease)));
         return n != null && n > 0;
     }
+
+    /**
+     * The keys starting with {@code prefix} that other instances hold and renew now: the inbox consumer leaves those files
+     * out before it picks the oldest, so an instance takes the next file instead of trying the one another owns on every
+     * poll. Asked at most once per {@code maxAge}.
+     */
+    public Set<String> heldByOthers(String prefix, Duration maxAge) {
+        Instant now = Instant.now();
+        Held snapshot = held;
+        if (snapshot != null && snapshot.prefix().equals(prefix) && Duration.between(snapshot.at(), now).compareTo(maxAge) < 0) {
+            return snapshot.keys();
+        }
+        Set<String> keys = Set.copyOf(jdbcTemplate.queryForList("SELECT messageId FROM " + TABLE + " WHERE processorName = ? AND messageId LIKE ? "
+                + "AND owner <> ? AND createdAt >= ?", String.class, processorName, prefix + "%", owner, Timestamp.from(now.minus(lease))));
+        held = new Held(prefix, now, keys);
+        return keys;
+    }
+
+    /** The last answer of {@link #heldByOthers}. */
+    private record Held(String prefix, Instant at, Set<String> keys) {
+    }
+
+    private volatile Held held;
 
     public String owner() {
         return owner;
