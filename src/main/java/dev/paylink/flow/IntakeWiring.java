@@ -50,6 +50,8 @@ public final class IntakeWiring {
         Path archive = config.folders().archive();
         Path error = config.folders().error();
 
+        dropMarkerFiles(config.folders().inbox());
+        dropMarkerFiles(config.folders().byKey().get("paylink.resolve"));
         IntakeGate gate = new IntakeGate(clock, o.pauseRetry(), o.outageRetry(), intake.retryBackoff());
         registry.bind("intakeGate", gate);
         OwnerLocks locks = registry.lookupByNameAndType("ownerLocks", OwnerLocks.class);
@@ -92,6 +94,24 @@ public final class IntakeWiring {
 
         LOG.info("onOffice {} as token {}, {} per request, {} at once; inbox {}", onOffice.url(), credentials.maskedToken(),
                 Plural.of(o.batchSize(), "action"), Plural.of(o.concurrency(), "request"), config.folders().inbox());
+    }
+
+    /**
+     * The read lock before the owner lock ({@code readLock=changed}) left {@code <name>.camelLock} beside a file when killed,
+     * and Camel deleted such orphans at start. The owner lock writes none, so any found is such a leftover: removed here.
+     */
+    private static void dropMarkerFiles(Path folder) {
+        if (folder == null || !java.nio.file.Files.isDirectory(folder)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
+            for (Path marker : files.filter(f -> f.getFileName().toString().endsWith(".camelLock")).toList()) {
+                java.nio.file.Files.deleteIfExists(marker);
+                LOG.debug("deleted the lock file {} an earlier run left behind", marker);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("could not look for lock files left behind in {}: {}", folder, e.getMessage());
+        }
     }
 
     /**
