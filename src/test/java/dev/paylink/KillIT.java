@@ -178,7 +178,10 @@ class KillIT {
                     "-Dpaylink.onoffice.url=" + sim.url(), "-Dpaylink.onoffice.batch-size=" + BATCH,
                     "-Dpaylink.onoffice.concurrency=" + CONCURRENCY, "-Dpaylink.intake.min-age=200ms", "-Dpaylink.intake.poll-delay=100ms",
                     // Frequent progress lines let a claim kill land after a seeded number of rows was read.
-                    "-Dpaylink.intake.progress-interval=10ms"));
+                    "-Dpaylink.intake.progress-interval=10ms",
+                    // On PostgreSQL the killed process's file lock is not renewed any more: the next start takes the file
+                    // over after the lease (README "One owner per file"), kept short here.
+                    "-Dpaylink.cluster.file-lease=2s", "-Dpaylink.cluster.heartbeat=500ms"));
             if (ledgerUrl != null) {
                 options.add("-Dpaylink.ledger.url=" + ledgerUrl);
                 options.add("-Dpaylink.ledger.username=" + TestDatabases.PG_USER);

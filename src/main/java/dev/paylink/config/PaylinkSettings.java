@@ -161,7 +161,14 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
     }
 
     public record Intake(String uri, IntakeSettings rows, Duration minAge, Duration pollDelay, Duration retryBackoff, Duration progressInterval,
-                         Duration stallWarning) {
+                         Duration stallWarning, Ownership ownership) {
+    }
+
+    /**
+     * One owner per input file among instances on one ledger database and inbox (paylink.cluster.*): this instance's id,
+     * how long a file lock lives without renewal before another instance takes the file over, and how often it is renewed.
+     */
+    public record Ownership(String instanceId, Duration lease, Duration heartbeat) {
     }
 
     private static final List<String> OUTPUTS = List.of("file", "mail", "webhook");
@@ -459,6 +466,35 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
                 b.required("paylink.intake.poll-delay", Duration.ZERO, "1s", duration(false)),
                 b.required("paylink.intake.retry-backoff", Duration.ZERO, "30s", duration(false)),
                 b.required("paylink.intake.progress-interval", Duration.ZERO, "5s", duration(false)),
-                b.required("paylink.intake.stall-warning", Duration.ZERO, "3m", duration(false)));
+                b.required("paylink.intake.stall-warning", Duration.ZERO, "3m", duration(false)), ownership(b));
+    }
+
+    private static Ownership ownership(Binder b) {
+        String id = b.optional("paylink.cluster.instance-id", v -> {
+            if (!dev.paylink.ledger.OwnerLocks.INSTANCE_ID.matcher(v).matches()) {
+                throw new Binder.Unfit("is not an instance id: up to 200 letters, digits and . _ : @ -");
+            }
+            return v;
+        }).orElseGet(PaylinkSettings::hostAndPid);
+        Duration lease = b.required("paylink.cluster.file-lease", Duration.ofSeconds(30), "30s", duration(false));
+        Duration heartbeat = b.required("paylink.cluster.heartbeat", Duration.ofSeconds(10), "10s", duration(false));
+        if (!b.reported("paylink.cluster.file-lease") && !b.reported("paylink.cluster.heartbeat")
+                && heartbeat.multipliedBy(2).compareTo(lease) > 0) {
+            b.problem("paylink.cluster.heartbeat", "'" + Durations.spoken(heartbeat) + "' is more than half of paylink.cluster.file-lease ("
+                    + Durations.spoken(lease) + "): one late renewal would lose a live owner's files");
+        }
+        return new Ownership(id, lease, heartbeat);
+    }
+
+    /** The default instance id: host name and process id, unique per running process. */
+    private static String hostAndPid() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        String safe = host.replaceAll("[^A-Za-z0-9._-]", "_");
+        return (safe.length() > 150 ? safe.substring(0, 150) : safe) + "-" + ProcessHandle.current().pid();
     }
 }

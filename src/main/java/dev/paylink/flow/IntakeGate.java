@@ -59,8 +59,18 @@ public class IntakeGate implements GenericFileFilter<Object> {
 
     @Override
     public boolean accept(GenericFile<Object> file) {
-        return file.isDirectory() || mayPickUp(file.getFileName());
+        return file.isDirectory() || (mayPickUp(file.getFileName()) && !ownedElsewhere.test(file.getFileName()));
     }
+
+    /**
+     * Files another live instance owns (their read lock held and renewed): left out of the listing, so that this instance
+     * picks the oldest file nobody owns instead of failing on the same owned one at every poll. The lock stays the judge.
+     */
+    public void ownedElsewhere(java.util.function.Predicate<String> owned) {
+        this.ownedElsewhere = owned;
+    }
+
+    private volatile java.util.function.Predicate<String> ownedElsewhere = name -> false;
 
     /** Whether the file of that name may be picked up now. */
     public boolean mayPickUp(String fileName) {

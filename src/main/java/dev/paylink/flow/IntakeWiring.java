@@ -5,6 +5,7 @@ import dev.paylink.config.PaylinkSettings;
 import dev.paylink.events.EventSink;
 import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
+import dev.paylink.ledger.OwnerLocks;
 import dev.paylink.report.ReportFormat;
 import dev.paylink.smartml.OnOfficeSettings;
 import dev.paylink.smartml.Smartml;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class IntakeWiring {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeWiring.class);
+    /** The inbox consumer's lock keys (idempotentKey in routes/intake.camel.yaml). */
+    private static final String INBOX_KEY = "inbox:";
 
     private IntakeWiring() {
     }
@@ -47,8 +50,14 @@ public final class IntakeWiring {
         Path archive = config.folders().archive();
         Path error = config.folders().error();
 
+        dropMarkerFiles(config.folders().inbox());
+        dropMarkerFiles(config.folders().byKey().get("paylink.resolve"));
         IntakeGate gate = new IntakeGate(clock, o.pauseRetry(), o.outageRetry(), intake.retryBackoff());
         registry.bind("intakeGate", gate);
+        OwnerLocks locks = registry.lookupByNameAndType("ownerLocks", OwnerLocks.class);
+        if (locks != null) {
+            gate.ownedElsewhere(name -> locks.heldByOthers(INBOX_KEY, intake.pollDelay()).contains(INBOX_KEY + name));
+        }
         // Fired before Camel waits for in-flight exchanges: the file in progress parks instead of running on.
         camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
@@ -79,12 +88,30 @@ public final class IntakeWiring {
         registry.bind("onofficeSenders", senders(camel, o.concurrency()));
         // Resolution drops: a person's decisions about UNCERTAIN rows. A resend cut off by a kill is UNCERTAIN again first.
         ResolutionDrops resolutions = new ResolutionDrops(ledger, sender, gate, events, outbox,
-                archive.resolve("resolve"), error.resolve("resolve"), o.batchSize(), clock, reportFormat);
+                archive.resolve("resolve"), error.resolve("resolve"), o.batchSize(), clock, reportFormat, intake.ownership().lease());
         resolutions.recoverInterrupted();
         registry.bind("resolutionDrops", resolutions);
 
         LOG.info("onOffice {} as token {}, {} per request, {} at once; inbox {}", onOffice.url(), credentials.maskedToken(),
                 Plural.of(o.batchSize(), "action"), Plural.of(o.concurrency(), "request"), config.folders().inbox());
+    }
+
+    /**
+     * The read lock before the owner lock ({@code readLock=changed}) left {@code <name>.camelLock} beside a file when killed,
+     * and Camel deleted such orphans at start. The owner lock writes none, so any found is such a leftover: removed here.
+     */
+    private static void dropMarkerFiles(Path folder) {
+        if (folder == null || !java.nio.file.Files.isDirectory(folder)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
+            for (Path marker : files.filter(f -> f.getFileName().toString().endsWith(".camelLock")).toList()) {
+                java.nio.file.Files.deleteIfExists(marker);
+                LOG.debug("deleted the lock file {} an earlier run left behind", marker);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("could not look for lock files left behind in {}: {}", folder, e.getMessage());
+        }
     }
 
     /**

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A resend goes back to RECEIVED and is sent by the {@code batchSender} like any row: SENDING committed before the
  * request leaves. While sending is paused it waits RECEIVED and {@link #sendPending()} sends it once sending resumes;
- * one left SENDING by a kill is UNCERTAIN again after {@link #recoverInterrupted()}, never sent again by itself.
+ * one left SENDING by a kill is UNCERTAIN again after {@link #recoverInterrupted()} (once its sender is gone, when several
+ * instances share the ledger), never sent again by itself.
  *
  * <p>A decision is announced (event, fresh results) once its entry has settled, and marked announced only after that:
  * after a crash it is announced again, under the same event id.
@@ -62,15 +63,19 @@ public class ResolutionDrops {
     private final int batchSize;
     private final Clock clock;
     private final ReportFormat format;
+    /** How long an instance's lock lives without renewal (paylink.cluster.file-lease): after that, its resends are interrupted. */
+    private final java.time.Duration lease;
 
     /**
      * @param archive where applied drops go ({@code paylink.archive}/resolve)
      * @param error   where unreadable drops go, with {@code <name>.error.txt} ({@code paylink.error}/resolve)
      * @param format  delimiter and BOM of the answers and the fresh results files
+     * @param lease   paylink.cluster.file-lease: a resend is interrupted once its sender's instance lock is older
      */
     public ResolutionDrops(Ledger ledger, BatchSender sender, IntakeGate gate, EventSink events, Path outbox, Path archive, Path error,
-                           int batchSize, Clock clock, ReportFormat format) {
+                           int batchSize, Clock clock, ReportFormat format, java.time.Duration lease) {
         this.format = format;
+        this.lease = lease;
         this.gate = gate;
         this.ledger = ledger;
         this.sender = sender;
@@ -265,6 +270,7 @@ public class ResolutionDrops {
      * settled is announced.
      */
     public synchronized void sendPending() throws IOException {
+        recover(false);
         List<LedgerEntry> pending = ledger.pendingResends(batchSize);
         if (!pending.isEmpty() && gate.paused() && gate.probeNow("a resend (line " + pending.get(0).line() + ")")) {
             // The pause has run its time and no inbox file is there to probe: a resend is the probe.
@@ -283,10 +289,16 @@ public class ResolutionDrops {
 
     /**
      * At start, before anything is sent: a resend left SENDING by a crash or kill may have reached onOffice, so it is
-     * UNCERTAIN again and waits for a person, like any row interrupted while sending.
+     * UNCERTAIN again and waits for a person, like any row interrupted while sending. With several instances only the
+     * resends of instances that are gone (their instance lock not renewed for the lease), never those of a live one;
+     * {@link #sendPending()} looks again on every tick, so a dead instance's resends are found without a restart.
      */
     public int recoverInterrupted() {
-        int n = ledger.markResendsInterrupted();
+        return recover(true);
+    }
+
+    private int recover(boolean atStart) {
+        int n = ledger.markResendsInterrupted(atStart, clock.instant().minus(lease));
         if (n > 0) {
             LOG.warn("{} being sent again when the app stopped; {} UNCERTAIN again and {} for a person", Plural.of(n, "row was", "rows were"),
                     n == 1 ? "it is" : "they are", n == 1 ? "waits" : "wait");

@@ -44,10 +44,18 @@ public class Ledger {
     private final Clock clock;
     /** An embedded H2 file ledger: a SENDING mark is forced to disk before the request leaves (see {@link H2Durability}). */
     private final boolean h2File;
+    /** The instance that marks entries SENDING here (paylink.cluster.instance-id): recorded on each, see {@link #markResendsInterrupted(boolean, Instant)}. */
+    private final String instanceId;
 
+    /** A ledger used by one instance only. */
     public Ledger(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, "local");
+    }
+
+    public Ledger(DataSource dataSource, Clock clock, String instanceId) {
         this.jdbc = new Jdbc(dataSource);
         this.clock = clock;
+        this.instanceId = instanceId;
         this.h2File = jdbc.inTransaction(c -> H2Durability.isH2File(c.getMetaData().getURL()));
         if (h2File) {
             syncToDisk(); // fails at start, not at the first batch, if the H2 user may not checkpoint
@@ -396,11 +404,13 @@ public class Ledger {
         List<LedgerEntry> mine = inTransaction(c -> {
             List<LedgerEntry> owned = new ArrayList<>(entries.size());
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE ledger_entry SET state = 'SENDING', send_attempts = send_attempts + 1, updated_at = ? WHERE entry_key = ? AND state = 'RECEIVED'")) {
+                    "UPDATE ledger_entry SET state = 'SENDING', send_attempts = send_attempts + 1, updated_at = ?, sending_owner = ? "
+                    + "WHERE entry_key = ? AND state = 'RECEIVED'")) {
                 OffsetDateTime now = now();
                 for (LedgerEntry e : entries) {
                     ps.setObject(1, now);
-                    ps.setString(2, e.key());
+                    ps.setString(2, instanceId);
+                    ps.setString(3, e.key());
                     if (ps.executeUpdate() == 1) {
                         owned.add(e);
                     }
@@ -668,9 +678,25 @@ public class Ledger {
      */
     public int markResendsInterrupted() {
         return inTransaction(c -> Jdbc.update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE state = 'SENDING' "
-                        + "AND entry_key IN (SELECT r.entry_key FROM resolution r WHERE r.announced_at IS NULL AND r.decision = 'RESEND')",
-                "interrupted while being sent again (crash or kill); the link may exist", now()));
+                        + RESENDS, INTERRUPTED_RESEND, now()));
     }
+
+    /**
+     * As {@link #markResendsInterrupted()} with several instances on this database: only resends whose sender is gone,
+     * that is, whose instance lock ({@link OwnerLocks}) was not renewed since {@code liveSince} or is not there, or that
+     * name no sender (marked before the sender was recorded). {@code atStart}: this instance's own as well (an earlier
+     * life under the same paylink.cluster.instance-id). One statement, so a sender that registers and sends meanwhile
+     * is seen alive.
+     */
+    public int markResendsInterrupted(boolean atStart, Instant liveSince) {
+        return inTransaction(c -> Jdbc.update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE state = 'SENDING' "
+                        + RESENDS + " AND (sending_owner IS NULL OR sending_owner = ? OR NOT EXISTS (SELECT 1 FROM " + OwnerLocks.TABLE + " l "
+                        + "WHERE l.processorName = ? AND l.messageId = CONCAT(?, ledger_entry.sending_owner) AND l.createdAt >= ?))",
+                INTERRUPTED_RESEND, now(), atStart ? instanceId : "", OwnerLocks.PROCESSOR, OwnerLocks.INSTANCE, Jdbc.timestamp(liveSince)));
+    }
+
+    private static final String RESENDS = "AND entry_key IN (SELECT r.entry_key FROM resolution r WHERE r.announced_at IS NULL AND r.decision = 'RESEND')";
+    private static final String INTERRUPTED_RESEND = "interrupted while being sent again (crash or kill); the link may exist";
 
     /** Applied decisions whose entry has settled (not RECEIVED or SENDING) and that were not announced yet, in order. */
     public List<Resolution.Settled> unannouncedResolutions(int limit) {

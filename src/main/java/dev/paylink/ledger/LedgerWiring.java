@@ -8,7 +8,10 @@ import dev.paylink.config.LedgerReach;
 import dev.paylink.config.PaylinkSettings;
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.paylink.Durations;
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ledger: its connection pool ({@code ledgerDataSource}), its schema (Flyway migrations) and the {@code ledger} bean.
@@ -16,6 +19,8 @@ import org.apache.camel.CamelContext;
  * a configuration problem (one line naming {@code paylink.ledger.url}), before any folder is made.
  */
 public final class LedgerWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerWiring.class);
 
     private LedgerWiring() {
     }
@@ -28,10 +33,29 @@ public final class LedgerWiring {
         HikariDataSource dataSource = dataSource(config.ledger(), config.folders().data());
         onStop(camel, "ledger connection pool", dataSource::close);
         Ledger.migrate(dataSource);
-        Ledger ledger = new Ledger(dataSource, clock);
+        PaylinkSettings.Ownership ownership = config.intake().ownership();
+        Ledger ledger = new Ledger(dataSource, clock, ownership.instanceId());
         camel.getRegistry().bind("ledgerDataSource", dataSource);
         camel.getRegistry().bind("ledger", ledger);
+        camel.getRegistry().bind("ownerLocks", ownerLocks(camel, dataSource, ownership));
         return new Wired(dataSource, ledger);
+    }
+
+    /**
+     * The file consumers' read locks (README "Running several instances"): started now, stopped after the routes and before
+     * the pool; this instance holds its instance lock while it runs.
+     */
+    private static OwnerLocks ownerLocks(CamelContext camel, HikariDataSource dataSource, PaylinkSettings.Ownership ownership) throws Exception {
+        OwnerLocks locks = new OwnerLocks(dataSource, camel, ownership.instanceId(), ownership.lease(), ownership.heartbeat());
+        camel.addService(locks, true, true);
+        int leftovers = locks.forgetLeftovers(dataSource.getJdbcUrl());
+        if (leftovers > 0) {
+            LOG.info("{} of the previous run of this embedded H2 ledger dropped", leftovers == 1 ? "1 file lock" : leftovers + " file locks");
+        }
+        locks.register();
+        LOG.info("Instance {}: a file is owned by one instance at a time; one whose owner stopped renewing its lock for {} is taken over "
+                + "(renewed every {})", ownership.instanceId(), Durations.spoken(ownership.lease()), Durations.spoken(ownership.heartbeat()));
+        return locks;
     }
 
     /** The ledger's pool, once one connection has been opened by hand (a failure is one line naming paylink.ledger.url). */

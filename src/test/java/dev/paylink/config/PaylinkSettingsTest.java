@@ -72,6 +72,9 @@ class PaylinkSettingsTest {
 
         assertThat(s.folders().inbox()).isEqualTo(dir.resolve("data").resolve("inbox"));
         assertThat(s.intake().minAge()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(s.intake().ownership().lease()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.intake().ownership().heartbeat()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.intake().ownership().instanceId()).as("host name and process id").endsWith("-" + ProcessHandle.current().pid());
         assertThat(s.onOffice().batchSize()).isEqualTo(25);
         assertThat(s.smartPay().enabled()).isNull();
         assertThat(s.delivery().routes().get("payment.status_changed")).containsExactly("file", "webhook");
@@ -110,6 +113,9 @@ class PaylinkSettingsTest {
             paylink.webhook.urls                | https://a.example/h, ftp://b.example/h | configuration: paylink.webhook.urls: 'https://a.example/h, ftp://b.example/h' is not an http or https URL (e.g. https://hooks.example.com/paylink)
             paylink.smartpay.user-agent         | pay\u0007link     | configuration: paylink.smartpay.user-agent: 'pay?link' is not one line of printable ASCII characters, as an HTTP header must be
             paylink.intake.uri                  | data/inbox       | configuration: paylink.intake.uri: 'data/inbox' is not an endpoint URI (e.g. file:data/inbox)
+            paylink.cluster.file-lease          | 30               | configuration: paylink.cluster.file-lease: '30' is not a duration (e.g. 3s, 500ms, PT3S)
+            paylink.cluster.heartbeat           | 20s              | configuration: paylink.cluster.heartbeat: '20 s' is more than half of paylink.cluster.file-lease (30 s): one late renewal would lose a live owner's files
+            paylink.cluster.instance-id         | node 1           | configuration: paylink.cluster.instance-id: 'node 1' is not an instance id: up to 200 letters, digits and . _ : @ -
             """)
     void eachMalformedValueIsOneLineNamingTheKeyTheValueAndAnExample(String key, String value, String expected) {
         assertThat(problems(sandbox(key, value))).containsExactly(expected);
@@ -134,6 +140,9 @@ class PaylinkSettingsTest {
                 "paylink.intake.stall-warning", "1h", "paylink.deliver.poll-interval", "2s"));
 
         assertThat(s.intake().minAge()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(s.intake().ownership().lease()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.intake().ownership().heartbeat()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.intake().ownership().instanceId()).as("host name and process id").endsWith("-" + ProcessHandle.current().pid());
         assertThat(s.intake().stallWarning()).isEqualTo(Duration.ofHours(1));
         // Camel reads "PT3S" in a route option as 0 ms: the routes get milliseconds.
         SettingsFunction routes = new SettingsFunction(s);

@@ -124,6 +124,30 @@ abstract class ResolutionLedgerContract {
     }
 
     @Test
+    void aResendBeingSentByALiveInstanceIsLeftAloneAndBecomesUncertainOnceThatInstanceIsGone() throws Exception {
+        ledger.resolve(new Resolution.Request("k2", Decision.RESEND, null, null, "fix.csv", DROP, 2, DECIDED));
+        java.time.Duration lease = java.time.Duration.ofSeconds(30);
+        try (org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+            OwnerLocks nodeA = new OwnerLocks(dataSource, camel, "node-a", lease, java.time.Duration.ofSeconds(10));
+            nodeA.start();
+            nodeA.register();
+            Ledger sentByA = new Ledger(dataSource, Clock.systemUTC(), "node-a");
+            assertThat(sentByA.markSending(sentByA.pendingResends(10))).hasSize(1);
+
+            // node-b starts while node-a's request is out: node-a renews its instance lock, so its resend is not touched.
+            Ledger nodeB = new Ledger(dataSource, Clock.systemUTC(), "node-b");
+            assertThat(nodeB.markResendsInterrupted(true, Instant.now().minus(lease))).isZero();
+            assertThat(ledger.entry("k2")).get().extracting(ResultLine::status).isEqualTo("SENDING");
+
+            // node-a is gone (its instance lock released here; after a kill, no longer renewed): the resend is UNCERTAIN.
+            nodeA.stop();
+            assertThat(nodeB.markResendsInterrupted(false, Instant.now().minus(lease))).isEqualTo(1);
+            assertThat(ledger.entry("k2")).get().extracting(ResultLine::status).isEqualTo("UNCERTAIN");
+            nodeA.shutdown();
+        }
+    }
+
+    @Test
     void aResendIsReceivedAgainAndOneCutOffWhileSendingBecomesUncertainNotResent() {
         Resolution.Result r = ledger.resolve(new Resolution.Request("k2", Decision.RESEND, null, null, "fix.csv", DROP, 2, DECIDED));
         assertThat(r.recorded().newState()).isEqualTo("RECEIVED");
