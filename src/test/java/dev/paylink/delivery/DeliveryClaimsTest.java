@@ -3,7 +3,6 @@ package dev.paylink.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paylink.ledger.Deliveries;
 import dev.paylink.ledger.Ledger;
@@ -23,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -60,33 +59,34 @@ class DeliveryClaimsTest {
         }
     }
 
-    /** A migrated ledger, and a second pool onto the same database: the other instance's. */
-    private DataSource[] ledger(String kind) {
+    /** The queues of two instances on one migrated ledger, each on a pool of its own. */
+    private Deliveries[] queues(String kind) {
         first = kind.equals("postgres") ? TestDatabases.postgres() : TestDatabases.h2();
         Ledger.migrate(first);
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(first.getJdbcUrl());
-        c.setUsername(first.getUsername());
-        c.setMaximumPoolSize(4);
-        HikariDataSource second = new HikariDataSource(c);
+        HikariDataSource second = TestDatabases.anotherPool(first);
         closing.add(second);
-        return new DataSource[] {first, second};
+        return new Deliveries[] {new Deliveries(first, "one", LEASE), new Deliveries(second, "two", LEASE)};
     }
 
     private static Deliveries.Request request(String event, String target) {
         return new Deliveries.Request(event, "file.completed", "webhook", target, "{\"id\":\"" + event + "\"}");
     }
 
+    /** {@code n} events, spread over {@code targets} endpoints crm-0, crm-1 ... */
+    private static List<Deliveries.Request> requests(int n, String prefix, int targets) {
+        List<Deliveries.Request> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            requests.add(request(prefix + i, "crm-" + (i % targets)));
+        }
+        return requests;
+    }
+
     @Test
     void twoInstancesRacingOverOneQueueSendEachDeliveryExactlyOnce() throws Exception {
-        DataSource[] dbs = ledger("postgres");
-        Deliveries one = new Deliveries(dbs[0], "one", LEASE);
-        Deliveries two = new Deliveries(dbs[1], "two", LEASE);
-        List<Deliveries.Request> requests = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            requests.add(request("ev-" + i, "crm-" + (i % 3)));
-        }
-        one.enqueue(requests, Instant.now());
+        Deliveries[] queues = queues("postgres");
+        Deliveries one = queues[0];
+        Deliveries two = queues[1];
+        one.enqueue(requests(150, "ev-", 3), Instant.now());
 
         Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
         Map<String, AtomicInteger> byInstance = new ConcurrentHashMap<>();
@@ -117,31 +117,12 @@ class DeliveryClaimsTest {
 
     @Test
     void aDeliveryGivenUpIsOneDeadLetterWhenTwoInstancesSendIt() throws Exception {
-        DataSource[] dbs = ledger("postgres");
-        Deliveries one = new Deliveries(dbs[0], "one", LEASE);
-        Deliveries two = new Deliveries(dbs[1], "two", LEASE);
-        List<Deliveries.Request> requests = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            requests.add(request("gone-" + i, "crm"));
-        }
-        one.enqueue(requests, Instant.now());
+        Deliveries[] queues = queues("postgres");
+        Deliveries one = queues[0];
+        Deliveries two = queues[1];
+        one.enqueue(requests(40, "gone-", 1), Instant.now());
         Map<String, AtomicInteger> letters = new ConcurrentHashMap<>();
-        Output refusing = new Output() {
-            @Override
-            public String name() {
-                return "webhook";
-            }
-
-            @Override
-            public boolean isolatesTargets() {
-                return true;
-            }
-
-            @Override
-            public DeliveryResult deliver(Delivery d) {
-                return new DeliveryResult.Failed("HTTP 410: gone");
-            }
-        };
+        Output refusing = webhook(d -> new DeliveryResult.Failed("HTTP 410: gone"));
         Dispatcher a = dispatcher(one, refusing, Clock.systemUTC(), counting(letters, one));
         Dispatcher b = dispatcher(two, refusing, Clock.systemUTC(), counting(letters, two));
         ExecutorService timers = Executors.newFixedThreadPool(2);
@@ -166,9 +147,9 @@ class DeliveryClaimsTest {
 
     @Test
     void theSameEventEnqueuedByTwoInstancesAtOnceIsOneDeliveryAndNoError() throws Exception {
-        DataSource[] dbs = ledger("postgres");
-        Deliveries one = new Deliveries(dbs[0], "one", LEASE);
-        Deliveries two = new Deliveries(dbs[1], "two", LEASE);
+        Deliveries[] queues = queues("postgres");
+        Deliveries one = queues[0];
+        Deliveries two = queues[1];
         ExecutorService both = Executors.newFixedThreadPool(2);
         closing.add(both::shutdownNow);
         int added = 0;
@@ -192,9 +173,9 @@ class DeliveryClaimsTest {
     @ParameterizedTest
     @ValueSource(strings = {"postgres", "h2"})
     void aClaimThatLapsedIsTakenOverAndTheStaleHoldersOutcomeIsIgnored(String kind) {
-        DataSource[] dbs = ledger(kind);
-        Deliveries one = new Deliveries(dbs[0], "one", LEASE);
-        Deliveries two = new Deliveries(dbs[1], "two", LEASE);
+        Deliveries[] queues = queues(kind);
+        Deliveries one = queues[0];
+        Deliveries two = queues[1];
         one.enqueue(List.of(request("ev-1", "crm"), request("ev-2", "crm")), T0);
 
         List<Delivery> takenByOne = one.claimDue("webhook", "crm", T0, 10);
@@ -225,9 +206,9 @@ class DeliveryClaimsTest {
     @ParameterizedTest
     @ValueSource(strings = {"postgres", "h2"})
     void aReleasedClaimIsFreeAtOnceAndARetryIsHeldByNobody(String kind) {
-        DataSource[] dbs = ledger(kind);
-        Deliveries one = new Deliveries(dbs[0], "one", LEASE);
-        Deliveries two = new Deliveries(dbs[1], "two", LEASE);
+        Deliveries[] queues = queues(kind);
+        Deliveries one = queues[0];
+        Deliveries two = queues[1];
         one.enqueue(List.of(request("ev-1", "crm"), request("ev-1", "crm")), T0);
         assertThat(one.all("webhook")).as("enqueued once").hasSize(1);
 
@@ -242,9 +223,9 @@ class DeliveryClaimsTest {
 
     @Test
     void aReplayedDeadLetterIsRevivedOnceWhenEveryInstanceReplaysIt() throws Exception {
-        DataSource[] dbs = ledger("postgres");
-        Deliveries one = new Deliveries(dbs[0], "one", LEASE);
-        Deliveries two = new Deliveries(dbs[1], "two", LEASE);
+        Deliveries[] queues = queues("postgres");
+        Deliveries one = queues[0];
+        Deliveries two = queues[1];
         one.enqueue(List.of(request("ev-dead", "crm")), T0);
         Delivery d = one.claimDue("webhook", null, T0, 1).get(0);
         assertThat(one.dead(d, "HTTP 410", T0)).isTrue();
@@ -279,6 +260,15 @@ class DeliveryClaimsTest {
 
     /** Counts every try per delivery id, and per instance. */
     private static Output counting(String instance, Map<Long, AtomicInteger> sent, Map<String, AtomicInteger> byInstance) {
+        return webhook(d -> {
+            sent.computeIfAbsent(d.id(), k -> new AtomicInteger()).incrementAndGet();
+            byInstance.computeIfAbsent(instance, k -> new AtomicInteger()).incrementAndGet();
+            return new DeliveryResult.Delivered("ok");
+        });
+    }
+
+    /** The webhook output, one lane per endpoint, answering as {@code answer} does. */
+    private static Output webhook(Function<Delivery, DeliveryResult> answer) {
         return new Output() {
             @Override
             public String name() {
@@ -292,9 +282,7 @@ class DeliveryClaimsTest {
 
             @Override
             public DeliveryResult deliver(Delivery d) {
-                sent.computeIfAbsent(d.id(), k -> new AtomicInteger()).incrementAndGet();
-                byInstance.computeIfAbsent(instance, k -> new AtomicInteger()).incrementAndGet();
-                return new DeliveryResult.Delivered("ok");
+                return answer.apply(d);
             }
         };
     }

@@ -3,7 +3,6 @@ package dev.paylink.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paylink.config.PaylinkSettings;
 import dev.paylink.support.TestDatabases;
@@ -49,11 +48,7 @@ class QuartzClusterTest {
     }
 
     private CamelContext instance(String who) throws Exception {
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(db.getJdbcUrl());
-        c.setUsername(db.getUsername());
-        c.setMaximumPoolSize(4);
-        HikariDataSource pool = new HikariDataSource(c);
+        HikariDataSource pool = TestDatabases.anotherPool(db);
         pools.add(pool);
         DefaultCamelContext camel = new DefaultCamelContext();
         // the name every instance has (camel.main.name): Camel's job data names the context that is to run the job

@@ -2,7 +2,6 @@ package dev.paylink.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.paylink.intake.AcceptedRow;
 import dev.paylink.smartpay.PaymentLinkSnapshot;
@@ -33,7 +32,7 @@ class TrackedLinkClaimsTest {
     private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
 
     private final HikariDataSource db = TestDatabases.postgres();
-    private final HikariDataSource other = pool(db);
+    private final HikariDataSource other = TestDatabases.anotherPool(db);
     private final TrackedLinks one = new TrackedLinks(db);
     private final TrackedLinks two = new TrackedLinks(other);
 
@@ -41,14 +40,6 @@ class TrackedLinkClaimsTest {
     void drop() {
         other.close();
         TestDatabases.dropPostgres(db);
-    }
-
-    private static HikariDataSource pool(HikariDataSource like) {
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(like.getJdbcUrl());
-        c.setUsername(like.getUsername());
-        c.setMaximumPoolSize(4);
-        return new HikariDataSource(c);
     }
 
     private void track(int n) {
