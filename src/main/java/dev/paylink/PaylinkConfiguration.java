@@ -42,6 +42,7 @@ public class PaylinkConfiguration implements CamelConfiguration {
                 "true, but this jar has no sandbox (the simulators ship in paylink-routes-sandbox.jar); set it to false"));
         Clock clock = Clock.systemUTC();
         LedgerWiring.Wired ledger = LedgerWiring.wire(camel, config, clock);
+        dev.paylink.ledger.ClusterWiring.wire(camel, config.cluster(), ledger.dataSource());
         if (sandbox != null) {
             config = sandbox.start(camel, config, !delivery.endpoints(Instant.now()).isEmpty());
         }

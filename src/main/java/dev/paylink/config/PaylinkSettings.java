@@ -41,26 +41,26 @@ import org.apache.camel.spi.PropertiesComponent;
  * one line per problem naming its key. The wiring in {@code PaylinkConfiguration} builds its beans from these values.
  */
 public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffice, SmartPay smartPay, Delivery delivery, Mail mail, Webhook webhook,
-                              Ledger ledger, Intake intake, Report report) {
+                              Ledger ledger, Intake intake, Report report, Cluster cluster) {
 
     /** The same settings with onOffice replaced (the sandbox points them at its simulator). */
     public PaylinkSettings with(OnOffice o) {
-        return new PaylinkSettings(folders, sandbox, o, smartPay, delivery, mail, webhook, ledger, intake, report);
+        return new PaylinkSettings(folders, sandbox, o, smartPay, delivery, mail, webhook, ledger, intake, report, cluster);
     }
 
     /** The same settings with SmartPay replaced. */
     public PaylinkSettings with(SmartPay p) {
-        return new PaylinkSettings(folders, sandbox, onOffice, p, delivery, mail, webhook, ledger, intake, report);
+        return new PaylinkSettings(folders, sandbox, onOffice, p, delivery, mail, webhook, ledger, intake, report, cluster);
     }
 
     /** The same settings with mail replaced. */
     public PaylinkSettings with(Mail m) {
-        return new PaylinkSettings(folders, sandbox, onOffice, smartPay, delivery, m, webhook, ledger, intake, report);
+        return new PaylinkSettings(folders, sandbox, onOffice, smartPay, delivery, m, webhook, ledger, intake, report, cluster);
     }
 
     /** The same settings with webhooks replaced. */
     public PaylinkSettings with(Webhook w) {
-        return new PaylinkSettings(folders, sandbox, onOffice, smartPay, delivery, mail, w, ledger, intake, report);
+        return new PaylinkSettings(folders, sandbox, onOffice, smartPay, delivery, mail, w, ledger, intake, report, cluster);
     }
 
     /** A secret value; never shown by {@code toString}. */
@@ -150,6 +150,13 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
     public record Webhook(List<URI> urls, Secret secret, Duration connectTimeout, Duration timeout, List<WebhookEndpoint> added) {
     }
 
+    /**
+     * Several instances on one PostgreSQL ledger (README "Running several instances"): Quartz's cluster check-in, and
+     * how long a claim on a delivery holds.
+     */
+    public record Cluster(Duration checkinInterval, Duration deliveryLease) {
+    }
+
     /** {@code url} is null for the default: an H2 file in the data folder. */
     public record Ledger(String url, String username, Secret password, int poolSize) {
 
@@ -193,7 +200,7 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
                 b.required("paylink.sandbox.smartpay-cron", "", "0/5 * * * * ?", Binder.cron()),
                 b.required("paylink.sandbox.smartpay-interval", Duration.ZERO, "4s", duration(false)));
         PaylinkSettings settings = new PaylinkSettings(folders, sandbox, onOffice(b, sandbox.on()), smartPay(b, sandbox.on()), delivery(b), mail(b),
-                webhook(b), ledger(b), intake(b), report(b));
+                webhook(b), ledger(b), intake(b), report(b), cluster(b));
         if (!b.problems().isEmpty()) {
             throw new ConfigurationException(b.problems());
         }
@@ -427,6 +434,11 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
         }
         return new Webhook(urls, Secret.of(secret), b.required("paylink.webhook.connect-timeout", Duration.ZERO, "5s", duration(false)),
                 b.required("paylink.webhook.timeout", Duration.ZERO, "10s", duration(false)), List.of());
+    }
+
+    private static Cluster cluster(Binder b) {
+        return new Cluster(b.required("paylink.cluster.checkin-interval", Duration.ZERO, "7500ms", duration(false)),
+                b.required("paylink.cluster.delivery-lease", Duration.ZERO, "2m", duration(false)));
     }
 
     private static Ledger ledger(Binder b) {

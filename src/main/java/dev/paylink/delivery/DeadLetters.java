@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
@@ -145,6 +146,10 @@ public class DeadLetters {
                 text(letter, "target", name), text(letter, "payload", name));
     }
 
+    /**
+     * Idempotent, so every instance may replay the same letter: only a DEAD delivery is revived, and a letter whose
+     * delivery is not dead is queued afresh only if the ledger has no delivery of it at all (enqueue skips a known one).
+     */
     private void revive(Letter letter, Instant now) {
         if (!queue.revive(letter.eventId(), letter.output(), letter.target(), now)) {
             // Not dead in this ledger (another database, or already revived): queue it afresh from the letter itself.
@@ -171,6 +176,9 @@ public class DeadLetters {
         try {
             Path replayed = Files.createDirectories(replayFolder.resolve(".replayed"));
             Files.move(file, replayed.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchFileException e) {
+            // another instance's replay-all for the same endpoint moved it first; its delivery is due again all the same
+            LOG.debug("dead letter {} was moved by another instance", file.getFileName());
         } catch (IOException e) {
             LOG.warn("dead letter {} is replayed but could not be moved out of {}: {}", file.getFileName(), folder, e.toString());
         }

@@ -7,10 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p>A failed try is retried with exponential back-off; a receiver's Retry-After wins when longer, up to
  * {@code maxRetryAfter}. After the last attempt, or at once for a permanent failure, the delivery is dead and written
  * to the dead-letter folder. Nothing is dropped silently. Each failed try is one WARN line, a dead delivery one ERROR.
+ *
+ * <p>Several instances may send from one queue (a PostgreSQL ledger): a lane takes deliveries by claiming them
+ * ({@link Deliveries#claimDue}), renews the claim as a try starts (a try whose claim was taken over does not start),
+ * and records the outcome only under its claim, so with all instances alive each delivery goes out once, and one dead
+ * delivery is one dead letter. Claims still held when the dispatcher closes are let go for the other instances.
  */
 public class Dispatcher implements AutoCloseable {
 
@@ -155,8 +159,8 @@ public class Dispatcher implements AutoCloseable {
         /** null: every target of the output. */
         private final String target;
         private final ArrayDeque<Job> ready = new ArrayDeque<>();
-        /** Ids ready or in flight: never taken up twice. */
-        private final Set<Long> held = new HashSet<>();
+        /** Ready or in flight, by delivery id: never taken up twice. */
+        private final Map<Long, Job> held = new HashMap<>();
         private int inFlight;
         /** The last look found as many due as it asked for: there may be more. */
         private boolean more;
@@ -167,25 +171,29 @@ public class Dispatcher implements AutoCloseable {
         }
 
         /**
-         * Takes due deliveries not yet held, up to the batch, and starts what the limit allows. The look at the queue is
-         * made under the lane's lock, after finished tries have written their outcome: a delivery is never taken twice.
+         * Claims due deliveries, up to the batch, and starts what the limit allows. The claim is made under the lane's
+         * lock, after finished tries have written their outcome: a delivery is never taken twice. One that is held here
+         * still (its claim lapsed while it waited or was tried) keeps its job, under the new claim.
          */
         synchronized int fill(Instant now, List<CompletableFuture<Void>> taken) {
             int room = settings.batch() - ready.size();
             int added = 0;
             if (room > 0) {
-                int ask = room + held.size();
-                List<Delivery> due = target == null ? queue.due(out.name(), now, ask) : queue.due(out.name(), target, now, ask);
-                more = due.size() == ask;
+                List<Delivery> due = queue.claimDue(out.name(), target, now, room);
+                more = due.size() == room;
                 for (Delivery d : due) {
-                    if (added < room && held.add(d.id())) {
-                        Job job = new Job(d, new CompletableFuture<>());
-                        ready.add(job);
-                        if (taken != null) {
-                            taken.add(job.done());
-                        }
-                        added++;
+                    Job job = held.get(d.id());
+                    if (job != null) {
+                        job.delivery = d;
+                        continue;
                     }
+                    job = new Job(d, new CompletableFuture<>());
+                    held.put(d.id(), job);
+                    ready.add(job);
+                    if (taken != null) {
+                        taken.add(job.done);
+                    }
+                    added++;
                 }
             }
             start();
@@ -199,24 +207,30 @@ public class Dispatcher implements AutoCloseable {
                 try {
                     pools.get(out.name()).execute(() -> run(job));
                 } catch (RejectedExecutionException e) {
-                    // closing: the delivery stays PENDING in the ledger and is taken up after the restart
+                    // closing: the delivery stays PENDING in the ledger, its claim let go for another instance or the restart
                     inFlight--;
-                    held.remove(job.delivery().id());
-                    job.done().complete(null);
+                    held.remove(job.delivery.id());
+                    release(job);
+                    job.done.complete(null);
                 }
             }
         }
 
         private void run(Job job) {
             try {
-                attempt(out, job.delivery());
+                if (queue.renew(job.delivery, clock.instant())) {
+                    attempt(out, job);
+                } else {
+                    LOG.info("{} delivery {} to {}: its claim lapsed and another instance took it over; not sent from here", out.name(),
+                            job.delivery.id(), out.describe(job.delivery.target()));
+                }
             } catch (RuntimeException e) {
-                LOG.error("{} delivery {} to {} failed unexpectedly; it stays due", out.name(), job.delivery().id(),
-                        out.describe(job.delivery().target()), e);
+                LOG.error("{} delivery {} to {} failed unexpectedly; it stays due", out.name(), job.delivery.id(),
+                        out.describe(job.delivery.target()), e);
             } finally {
                 synchronized (this) {
                     inFlight--;
-                    held.remove(job.delivery().id());
+                    held.remove(job.delivery.id());
                     if (ready.isEmpty() && more && !closed) {
                         // a backlog: top up now rather than at the next tick
                         try {
@@ -228,15 +242,41 @@ public class Dispatcher implements AutoCloseable {
                         start();
                     }
                 }
-                job.done().complete(null);
+                job.done.complete(null);
+            }
+        }
+
+        /** Closing: the claims of deliveries that wait in the lane are let go, so another instance sends them now. */
+        synchronized void releaseWaiting() {
+            for (Job job = ready.poll(); job != null; job = ready.poll()) {
+                held.remove(job.delivery.id());
+                release(job);
+                job.done.complete(null);
             }
         }
     }
 
-    private record Job(Delivery delivery, CompletableFuture<Void> done) {
+    /** A delivery a lane holds; {@code delivery} carries the claim it is held under (renewed when it lapsed meanwhile). */
+    private static final class Job {
+        volatile Delivery delivery;
+        final CompletableFuture<Void> done;
+
+        Job(Delivery delivery, CompletableFuture<Void> done) {
+            this.delivery = delivery;
+            this.done = done;
+        }
     }
 
-    private void attempt(Output out, Delivery d) {
+    private void release(Job job) {
+        try {
+            queue.release(job.delivery);
+        } catch (RuntimeException e) {
+            LOG.debug("claim of delivery {} not let go ({}); it lapses by itself", job.delivery.id(), e.toString());
+        }
+    }
+
+    private void attempt(Output out, Job job) {
+        Delivery d = job.delivery;
         DeliveryResult result;
         try {
             result = out.deliver(d);
@@ -245,8 +285,13 @@ public class Dispatcher implements AutoCloseable {
         }
         Instant now = clock.instant();
         int attempts = d.attempts() + 1;
+        // the outcome under the job's claim as it is now (taken anew here if it lapsed during the try)
+        Delivery held = job.delivery;
         if (result instanceof DeliveryResult.Delivered ok) {
-            queue.delivered(d.id(), now);
+            if (!queue.delivered(held, now)) {
+                notRecorded(out, d, "delivered");
+                return;
+            }
             LOG.debug("{} of {} {} delivered to {}: {}", d.output(), d.eventType(), d.eventId(), out.describe(d.target()), ok.detail());
         } else if (result instanceof DeliveryResult.Retry retry && attempts < settings.maxAttempts()) {
             Duration wait = backoff(attempts);
@@ -260,14 +305,27 @@ public class Dispatcher implements AutoCloseable {
                             : " (the receiver asked for " + Durations.spoken(asked) + "; paylink.deliver.max-retry-after caps it)";
                 }
             }
-            queue.retryAt(d.id(), retry.error(), now.plus(wait), now);
+            if (!queue.retryAt(held, retry.error(), now.plus(wait), now)) {
+                notRecorded(out, d, "failed: " + retry.error());
+                return;
+            }
             LOG.warn("{} of {} {} to {} failed (try {} of {}): {}; next try in {}{}", d.output(), d.eventType(), d.eventId(),
                     out.describe(d.target()), attempts, settings.maxAttempts(), retry.error(), Durations.spoken(wait), why);
         } else {
             String error = result instanceof DeliveryResult.Retry r ? r.error() : ((DeliveryResult.Failed) result).error();
-            queue.dead(d.id(), error, now);
+            if (!queue.dead(held, error, now)) {
+                notRecorded(out, d, "given up: " + error);
+                return;
+            }
             deadLetters.write(d, attempts, error, out.describe(d.target()));
         }
+    }
+
+    /** The try outlasted its claim and another instance holds the delivery now: its outcome is that instance's to record. */
+    private static void notRecorded(Output out, Delivery d, String outcome) {
+        LOG.warn("{} of {} {} to {}: the try outlasted its claim ({}) and another instance holds the delivery now; this outcome "
+                + "({}) is not recorded. Make paylink.cluster.delivery-lease longer than a try can take.", d.output(), d.eventType(),
+                d.eventId(), out.describe(d.target()), d.claim(), outcome);
     }
 
     /** Wait after the n-th failed try: first, 2×first, 4×first … capped. */
@@ -287,6 +345,7 @@ public class Dispatcher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        lanes.values().forEach(Lane::releaseWaiting);
         // all stop taking work at once; then Camel's shutdownGraceful awaits each up to the grace and interrupts what is left
         pools.values().forEach(ExecutorService::shutdown);
         pools.values().forEach(pool -> executors.shutdownGraceful(pool, GRACE.toMillis()));

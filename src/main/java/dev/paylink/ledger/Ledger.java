@@ -64,7 +64,7 @@ public class Ledger {
 
     /** Brings the schema up to date (Flyway); safe to call on every start and from several instances. */
     public static void migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations(ClusterWiring.migrations(dataSource)).load().migrate();
     }
 
     // ---------------------------------------------------------------- file runs

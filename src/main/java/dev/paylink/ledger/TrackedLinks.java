@@ -2,6 +2,7 @@ package dev.paylink.ledger;
 
 import dev.paylink.smartpay.PaymentLinkSnapshot;
 import dev.paylink.smartpay.PaymentStatusClass;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,16 +31,73 @@ public class TrackedLinks {
             + "p.latest_transaction_id, p.checks, p.failures, p.last_error, p.check_interval_s, p.last_checked_at, p.next_check_at "
             + "FROM payment_link p JOIN intake_file f ON f.id = p.file_id";
 
+    /**
+     * How long a cycle holds the links it took: longer than a cycle can take (max-links-per-cycle at the request rate,
+     * plus a look-up's read timeout and retries). A cycle that died lets its links wait this long.
+     */
+    public static final Duration LEASE = Duration.ofMinutes(15);
+
     private final Jdbc jdbc;
+    /** The links the last {@link #due} claimed, under {@link #heldClaim}. */
+    private List<String> held = List.of();
+    private String heldClaim;
 
     public TrackedLinks(DataSource dataSource) {
         this.jdbc = new Jdbc(dataSource);
     }
 
-    /** Open links whose next check is due at {@code now}, the longest-waiting first. */
-    public List<TrackedLink> due(Instant now, int limit) {
-        // ORDER BY repeats the index prefix so H2 reads the index in order instead of sorting.
-        return query(" WHERE p.tracking = 'OPEN' AND p.next_check_at <= ? ORDER BY p.tracking, p.next_check_at LIMIT ?", now, limit);
+    /**
+     * Claims the open links whose next check is due at {@code now} and that no other cycle holds, the longest-waiting
+     * first: two cycles (two instances on one ledger) never look up the same link at once. A claim holds for
+     * {@link #LEASE}; recording the look-up's outcome ({@link #recordFound}, {@link #recordNotFound}, {@link #recordFailure})
+     * lets it go, and the claim of a cycle that died lapses.
+     *
+     * <p>One cycle at a time asks (the enrichment's cycles never overlap): asking again lets go what the previous cycle
+     * still holds, the links it took but did not look up (credentials refused, a failure of its own).
+     */
+    public synchronized List<TrackedLink> due(Instant now, int limit) {
+        String claim = Claims.next(Claims.INSTANCE);
+        List<String> previous = held;
+        String previousClaim = heldClaim;
+        List<TrackedLink> taken = jdbc.inTransaction(c -> {
+            if (!previous.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE payment_link SET claimed_by = NULL, claimed_until = NULL "
+                        + "WHERE payment_link_id = ? AND claimed_by = ?")) {
+                    for (String id : previous) {
+                        Jdbc.bind(ps, id, previousClaim);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            List<String> ids = new ArrayList<>();
+            // ORDER BY repeats the index prefix so H2 reads the index in order instead of sorting. Rows another cycle is
+            // claiming at this moment are skipped, not waited for.
+            try (PreparedStatement ps = c.prepareStatement("SELECT payment_link_id FROM payment_link WHERE tracking = 'OPEN' AND "
+                    + "next_check_at <= ? AND " + Claims.FREE + " ORDER BY tracking, next_check_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                Jdbc.bind(ps, now, now, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE payment_link SET claimed_by = ?, claimed_until = ? WHERE payment_link_id = ?")) {
+                for (String id : ids) {
+                    Jdbc.bind(ps, claim, now.plus(LEASE), id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return read(c, " WHERE p.payment_link_id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?"))
+                    + ") ORDER BY p.next_check_at, p.payment_link_id", ids.toArray());
+        });
+        held = taken.stream().map(TrackedLink::paymentLinkId).toList();
+        heldClaim = claim;
+        return taken;
     }
 
     public Optional<TrackedLink> find(String paymentLinkId) {
@@ -67,7 +125,7 @@ public class TrackedLinks {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE payment_link SET tracking = ?, status_raw = ?, status_class = ?, latest_transaction_id = ?, "
                         + "amount = ?, currency = ?, expiry_date = ?, consumer_name = ?, consumer_email = ?, payment_url = ?, qr_code_url = ?, "
                         + "checks = checks + 1, failures = 0, last_error = NULL, check_interval_s = ?, last_checked_at = ?, next_check_at = ?, "
-                        + "updated_at = ? WHERE payment_link_id = ?",
+                        + "updated_at = ?, claimed_by = NULL, claimed_until = NULL WHERE payment_link_id = ?",
                 tracking, Jdbc.truncate(s.rawStatus(), 64), statusClass.name(), Jdbc.truncate(s.latestTransactionId(), 64), s.amount(),
                 Jdbc.truncate(s.currency(), 3), s.expiryDate(), Jdbc.truncate(s.consumerName(), 200), Jdbc.truncate(s.consumerEmail(), 255),
                 Jdbc.truncate(s.paymentUrl(), 512), Jdbc.truncate(s.qrCodeUrl(), 512), interval.toSeconds(), now,
@@ -77,13 +135,14 @@ public class TrackedLinks {
     /** The provider does not know the link: no more polling. */
     public void recordNotFound(String paymentLinkId, String message, Instant now) {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE payment_link SET tracking = 'NOT_FOUND', checks = checks + 1, last_error = ?, "
-                + "last_checked_at = ?, updated_at = ? WHERE payment_link_id = ?", Jdbc.truncate(message, 1000), now, now, paymentLinkId));
+                + "last_checked_at = ?, updated_at = ?, claimed_by = NULL, claimed_until = NULL WHERE payment_link_id = ?", Jdbc.truncate(message, 1000),
+                now, now, paymentLinkId));
     }
 
     /** The look-up failed after its retries: look again at {@code nextCheckAt}. */
     public void recordFailure(String paymentLinkId, String message, Duration interval, Instant nextCheckAt, Instant now) {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE payment_link SET failures = failures + 1, last_error = ?, check_interval_s = ?, "
-                        + "last_checked_at = ?, next_check_at = ?, updated_at = ? WHERE payment_link_id = ?",
+                        + "last_checked_at = ?, next_check_at = ?, updated_at = ?, claimed_by = NULL, claimed_until = NULL WHERE payment_link_id = ?",
                 Jdbc.truncate(message, 1000), interval.toSeconds(), now, nextCheckAt, now, paymentLinkId));
     }
 
@@ -100,18 +159,20 @@ public class TrackedLinks {
     }
 
     private List<TrackedLink> query(String where, Object... args) {
-        return jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + where)) {
-                Jdbc.bind(ps, args);
-                List<TrackedLink> links = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        links.add(link(rs));
-                    }
+        return jdbc.inTransaction(c -> read(c, where, args));
+    }
+
+    private static List<TrackedLink> read(Connection c, String where, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + where)) {
+            Jdbc.bind(ps, args);
+            List<TrackedLink> links = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    links.add(link(rs));
                 }
-                return links;
             }
-        });
+            return links;
+        }
     }
 
     private static TrackedLink link(ResultSet rs) throws SQLException {

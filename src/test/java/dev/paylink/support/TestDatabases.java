@@ -39,6 +39,11 @@ public final class TestDatabases {
         return PG_URL + "?currentSchema=" + schema;
     }
 
+    /** A pool of its own onto the database of {@code ds}: what another instance of the app on the same ledger has. */
+    public static HikariDataSource anotherPool(HikariDataSource ds) {
+        return pool(ds.getJdbcUrl(), ds.getUsername(), null);
+    }
+
     public static void dropPostgres(HikariDataSource ds) {
         String url = ds.getJdbcUrl();
         ds.close();
