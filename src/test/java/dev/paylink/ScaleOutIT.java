@@ -131,6 +131,11 @@ class ScaleOutIT {
                     victim[0].log().getFileName(), exit, victimFile[0], executedAtKill, ROWS, dir);
             List<JarProcess> survivors = apps.stream().filter(a -> a != victim[0]).toList();
 
+            // A survivor takes the victim's file over within two lease intervals of the kill.
+            await().atMost(LEASE.multipliedBy(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> survivors.stream().anyMatch(s -> s.logged("inbox:" + victimFile[0] + ": taking over from instance")));
+            Duration takenOverAfter = Duration.between(killedAt, Instant.now());
+
             // Every file finishes (the victim's is taken over after its lease) and leaves the inbox.
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 survivors.forEach(s -> s.failIfExited("every file was done"));
@@ -200,8 +205,8 @@ class ScaleOutIT {
                     .map(e -> e.getKey() + " (" + e.getValue().get(0).eventType() + ") x" + e.getValue().size()).toList());
             long fileEvents = byEvent.values().stream().filter(v -> v.get(0).eventType().equals("file.completed")).count();
             softly.assertThat(fileEvents).as("file.completed events received").isEqualTo(FILES + 1);
-            System.out.printf("ScaleOutIT: %d files x %d rows on %d instances, done %d s after the kill; statuses %s; %d webhook events "
-                            + "(%d repeated); %d SmartPay look-ups%n", FILES, ROWS, INSTANCES, Duration.between(killedAt, allDone).toSeconds(),
+            System.out.printf("ScaleOutIT: %d files x %d rows on %d instances, %s taken over %.1f s and all done %d s after the kill; statuses %s; %d webhook events "
+                            + "(%d repeated); %d SmartPay look-ups%n", FILES, ROWS, INSTANCES, victimFile[0], takenOverAfter.toMillis() / 1000.0, Duration.between(killedAt, allDone).toSeconds(),
                     statusCounts, byEvent.size(), byEvent.values().stream().filter(v -> v.size() > 1).count(), smartPay.requestCount());
             softly.assertAll();
         } finally {
