@@ -25,8 +25,8 @@ final class FakeSmartPay implements AutoCloseable {
 
     static final String TOKEN_PATH = "/oauth2/token";
 
-    /** One request as it arrived: the raw path keeps the percent-encoding. */
-    record Received(String method, String rawPath, Headers headers, byte[] body) {
+    /** One request as it arrived ({@code nanos}: System.nanoTime() then): the raw path keeps the percent-encoding. */
+    record Received(String method, String rawPath, Headers headers, byte[] body, long nanos) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -120,7 +120,8 @@ final class FakeSmartPay implements AutoCloseable {
             }
             Headers headers = new Headers();
             headers.putAll(exchange.getRequestHeaders());
-            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, body);
+            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, body,
+                    System.nanoTime());
             received.add(request);
             Handler handler = handlerFor(request.rawPath());
             Reply reply;
