@@ -15,6 +15,7 @@ import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.smartpay.FakeSmartPay;
 import dev.paylink.smartpay.FakeSmartPay.Received;
+import dev.paylink.smartpay.SmartPayRoute;
 import dev.paylink.support.MutableClock;
 import dev.paylink.support.RouteContext;
 import dev.paylink.support.TestDatabases;
@@ -72,17 +73,9 @@ class EnrichmentRouteTest {
     }
 
     private PaylinkSettings app(String... more) throws Exception {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("paylink.sandbox", "false");
-        s.put("paylink.onoffice.token", "onoffice-token-for-tests");
-        s.put("paylink.onoffice.secret", "onoffice-secret-for-tests");
-        s.put("paylink.smartpay.enabled", "true");
-        s.put("paylink.smartpay.url", fake.url().toString());
-        s.put("paylink.smartpay.merchant-key", "MK-4711");
-        s.put("paylink.smartpay.authentication-key", "auth-key-for-tests");
-        // never fires here: the test runs each cycle itself
-        s.put("paylink.smartpay.cron", "0 0 0 1 1 ? 2099");
-        s.put("paylink.smartpay.backoff", "10ms");
+        Map<String, String> s = new LinkedHashMap<>(SmartPayRoute.settings(fake, "basic", 3, "paylink.smartpay.backoff", "10ms",
+                // never fires here: the test runs each cycle itself
+                "paylink.smartpay.cron", "0 0 0 1 1 ? 2099"));
         for (int i = 0; i < more.length; i += 2) {
             s.put(more[i], more[i + 1]);
         }

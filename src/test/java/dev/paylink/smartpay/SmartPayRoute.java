@@ -20,7 +20,7 @@ import org.apache.camel.ProducerTemplate;
  * routes/smartpay.camel.yaml as the app runs it, alone in a CamelContext of its own: the real routes, the beans of
  * {@link SmartPayWiring}, the settings from application.properties with the test's overrides, SmartPay on 127.0.0.1.
  */
-final class SmartPayRoute implements AutoCloseable {
+public final class SmartPayRoute implements AutoCloseable {
 
     static final String MERCHANT_KEY = "MK-4711";
     static final String AUTH_KEY = "äuth:key";
@@ -47,7 +47,7 @@ final class SmartPayRoute implements AutoCloseable {
     }
 
     /** Production settings for SmartPay at {@code fake}: basic or oauth2, {@code attempts}, a 100 ms backoff, then {@code more}. */
-    static Map<String, String> settings(FakeSmartPay fake, String auth, int attempts, String... more) {
+    public static Map<String, String> settings(FakeSmartPay fake, String auth, int attempts, String... more) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("paylink.sandbox", "false");
         s.put("paylink.onoffice.token", "onoffice-token-for-tests");
