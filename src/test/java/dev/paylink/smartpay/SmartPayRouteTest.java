@@ -622,6 +622,18 @@ class SmartPayRouteTest {
     }
 
     @Test
+    void theStatusCallHasAttemptsOfItsOwn() {
+        fake.on("/payment-links/", replies(json(503, "{\"error\":\"busy\"}"), json(503, "{\"error\":\"busy\"}"), details("PL-1")))
+                .on("/payment/status/", replies(json(500, "{\"error\":\"boom\"}")));
+
+        PaymentLinkSnapshot snapshot = found(basic(3, WITH_STATUS).lookup("PL-1")).snapshot();
+
+        assertThat(snapshot.rawStatus()).isEqualTo("CREATED");
+        assertThat(fake.requests("/payment-links/")).hasSize(3);
+        assertThat(fake.requests("/payment/status/")).as("not what the link's GET left of Camel's redelivery count").hasSize(3);
+    }
+
+    @Test
     void aStatusWithoutPaymentStatusKeepsTheLatestTransactionStatus() {
         fake.on("/payment-links/", replies(details("PL-1"))).on("/payment/status/", replies(json(200, "{\"modifications\":[]}")));
 
