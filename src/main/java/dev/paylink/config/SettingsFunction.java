@@ -53,6 +53,23 @@ public final class SettingsFunction implements PropertiesFunction {
             case "paylink.webhook.timeout" -> millis(settings.webhook().timeout());
             case "paylink.smartpay.enabled" -> String.valueOf(settings.smartPay().on());
             case "paylink.smartpay.cron" -> settings.smartPay().cron();
+            case "paylink.smartpay.oauth2" -> String.valueOf(settings.smartPay().on()
+                    && settings.smartPay().auth() == dev.paylink.smartpay.SmartPaySettings.Auth.OAUTH2);
+            // The API base without a trailing slash: each request's path (CamelHttpPath) starts with one.
+            case "paylink.smartpay.url" -> settings.smartPay().url().toString().replaceAll("/+$", "");
+            case "paylink.smartpay.token-url" -> settings.smartPay().tokenUrl() == null ? "" : settings.smartPay().tokenUrl().toString();
+            case "paylink.smartpay.origin" -> settings.smartPay().origin();
+            case "paylink.smartpay.user-agent" -> settings.smartPay().userAgent();
+            case "paylink.smartpay.connect-timeout" -> millis(settings.smartPay().connectTimeout());
+            case "paylink.smartpay.read-timeout" -> millis(settings.smartPay().readTimeout());
+            case "paylink.smartpay.concurrency" -> String.valueOf(settings.smartPay().concurrency());
+            // Camel counts redeliveries, the setting counts attempts.
+            case "paylink.smartpay.redeliveries" -> String.valueOf(settings.smartPay().attempts() - 1);
+            case "paylink.smartpay.backoff" -> millis(settings.smartPay().backoff());
+            // max-requests-per-second as the Throttle EIP takes it: one request per this many ms (rounded up, so never
+            // more than the rate; 0.5 is one per 2000 ms), and whether there is a limit at all (0: none).
+            case "paylink.smartpay.throttled" -> String.valueOf(settings.smartPay().maxRequestsPerSecond().signum() > 0);
+            case "paylink.smartpay.request-spacing" -> requestSpacing(settings.smartPay().maxRequestsPerSecond());
             case "paylink.mail.enabled" -> String.valueOf(mail.on());
             case "paylink.mail.host" -> mail.host();
             case "paylink.mail.port" -> String.valueOf(mail.port());
@@ -65,6 +82,13 @@ public final class SettingsFunction implements PropertiesFunction {
             case "paylink.mail.password" -> mail.username() == null || mail.password() == null ? null : mail.password().value();
             default -> throw new IllegalArgumentException("{{settings:" + key + "}}: no such typed setting (see config.SettingsFunction)");
         };
+    }
+
+    private static String requestSpacing(java.math.BigDecimal perSecond) {
+        if (perSecond.signum() <= 0) {
+            return "1";
+        }
+        return java.math.BigDecimal.valueOf(1000).divide(perSecond, 0, java.math.RoundingMode.CEILING).max(java.math.BigDecimal.ONE).toPlainString();
     }
 
     private static String millis(Duration d) {

@@ -8,7 +8,6 @@ import dev.paylink.events.PaymentEventData;
 import dev.paylink.ledger.TrackedLink;
 import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.smartpay.LinkLookup;
-import dev.paylink.smartpay.PaymentLinkProvider;
 import dev.paylink.smartpay.PaymentLinkSnapshot;
 import dev.paylink.smartpay.PaymentStatusClass;
 import java.time.Clock;
@@ -19,38 +18,66 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One enrichment cycle: look up every tracked link that is due (bounded concurrency and request rate), store
- * what came back, emit an event when a status changes, and schedule the next look. A link that does not change
- * is looked at less and less often (interval doubling up to a maximum); polling stops at a final state (paid,
- * cancelled) or once expiry + grace has passed. Refused credentials pause the cycle: nothing else is asked.
+ * The steps of one enrichment cycle (routes/enrichment.camel.yaml): the tracked links that are due, what each look-up
+ * came to (stored, an event when a status changes, the next look scheduled), and the cycle's end (reports, summary).
+ * The route looks the links up in parallel (the "enrichment" thread pool profile), at most max-requests-per-second
+ * (Throttle EIP). A link that does not change is looked at less and less often (interval doubling up to a maximum);
+ * polling stops at a final state (paid, cancelled) or once expiry + grace has passed. Refused credentials pause the
+ * cycle: nothing else is asked.
  */
-public class Enrichment implements AutoCloseable {
+public class Enrichment {
 
     private static final Logger LOG = LoggerFactory.getLogger(Enrichment.class);
 
     private final TrackedLinks links;
-    private final PaymentLinkProvider provider;
     private final EventSink events;
     private final PaymentReports reports;
     private final EnrichmentSettings settings;
     private final Clock clock;
-    private final ExecutorService workers;
-    private final RequestPacer pacer;
     private volatile boolean paused;
 
     /** What a cycle did. */
     public record CycleSummary(int due, int lookedUp, int changed, int failed, int notFound, boolean paused) {
+    }
+
+    /**
+     * One cycle's state, in the exchange property {@code paylinkCycle}: the split's sub-exchanges share this one
+     * object, so it is thread-safe.
+     */
+    public static final class Cycle {
+        private final List<TrackedLink> due;
+        private final AtomicBoolean refused = new AtomicBoolean();
+        private final AtomicInteger lookedUp = new AtomicInteger();
+        private final AtomicInteger changed = new AtomicInteger();
+        private final AtomicInteger failed = new AtomicInteger();
+        private final AtomicInteger notFound = new AtomicInteger();
+        private final Map<Long, String> touchedFiles = new TreeMap<>();
+
+        Cycle(List<TrackedLink> due) {
+            this.due = List.copyOf(due);
+        }
+
+        /** The links to look up, in the order the ledger gave them. */
+        public List<TrackedLink> getLinks() {
+            return due;
+        }
+
+        /** Whether the provider refused the credentials in this cycle: the links not yet asked for are left alone. */
+        public boolean isRefused() {
+            return refused.get();
+        }
+
+        private void touched(TrackedLink link) {
+            synchronized (touchedFiles) {
+                touchedFiles.put(link.fileId(), link.fileName());
+            }
+        }
     }
 
     /** Each look-up's outcome (found, not_found, unauthorized, failed), e.g. to a metric. */
@@ -72,84 +99,64 @@ public class Enrichment implements AutoCloseable {
         return "failed";
     }
 
-    public Enrichment(TrackedLinks links, PaymentLinkProvider provider, EventSink events, PaymentReports reports,
-                      EnrichmentSettings settings, Clock clock) {
+    public Enrichment(TrackedLinks links, EventSink events, PaymentReports reports, EnrichmentSettings settings, Clock clock) {
         this.links = links;
-        this.provider = provider;
         this.events = events;
         this.reports = reports;
         this.settings = settings;
         this.clock = clock;
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), r -> {
-            Thread t = new Thread(r, "enrichment-worker");
-            t.setDaemon(true);
-            return t;
-        });
-        this.pacer = new RequestPacer(settings.maxRequestsPerSecond());
     }
 
-    /** Runs one cycle to its end. Cycles never overlap (the Quartz job is stateful, and this is synchronized). */
-    public synchronized CycleSummary runCycle() throws InterruptedException {
-        List<TrackedLink> due = links.due(clock.instant(), settings.maxLinksPerCycle());
-        if (due.isEmpty()) {
+    /** A cycle begins: the links that are due now (OPEN and their next check reached), at most max-links-per-cycle. */
+    public Cycle due() {
+        return new Cycle(links.due(clock.instant(), settings.maxLinksPerCycle()));
+    }
+
+    /** One link's look-up came back: stored, counted, reported; refused credentials pause enrichment. */
+    public void record(Cycle cycle, TrackedLink link, LinkLookup result) {
+        cycle.lookedUp.incrementAndGet();
+        outcomes.accept(outcome(result));
+        Instant now = clock.instant();
+        if (result instanceof LinkLookup.Found found) {
+            if (apply(link, found.snapshot(), now)) {
+                cycle.changed.incrementAndGet();
+            }
+        } else if (result instanceof LinkLookup.NotFound nf) {
+            cycle.notFound.incrementAndGet();
+            links.recordNotFound(link.paymentLinkId(), nf.message(), now);
+            LOG.warn("payment link {} ({} line {}): not found at the provider, no longer tracked: {}",
+                    link.paymentLinkId(), link.fileName(), link.line(), nf.message());
+        } else if (result instanceof LinkLookup.AuthFailed af) {
+            cycle.refused.set(true);
+            pause(af);
+            return;
+        } else {
+            cycle.failed.incrementAndGet();
+            Duration wait = backoff(settings.firstInterval(), link.failures() + 1);
+            links.recordFailure(link.paymentLinkId(), ((LinkLookup.Failed) result).message(), wait, now.plus(wait), now);
+            LOG.warn("payment link {}: look-up failed, next try in {}: {}", link.paymentLinkId(), Durations.spoken(wait),
+                    ((LinkLookup.Failed) result).message());
+        }
+        cycle.touched(link);
+    }
+
+    /** A link's look-up or its recording failed for an unexpected reason (a bug, the ledger down): it stays due. */
+    public void failedUnexpectedly(TrackedLink link, Exception e) {
+        LOG.error("enrichment of payment link {} failed unexpectedly; it stays due", link == null ? "?" : link.paymentLinkId(), e);
+    }
+
+    /** The cycle is over: reports of the files it touched, the summary line, and the end of a pause if the provider answered. */
+    public CycleSummary endCycle(Cycle cycle) {
+        if (cycle.due.isEmpty()) {
             return new CycleSummary(0, 0, 0, 0, 0, paused);
         }
-        AtomicBoolean authFailed = new AtomicBoolean();
-        AtomicInteger lookedUp = new AtomicInteger();
-        AtomicInteger changed = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger notFound = new AtomicInteger();
-        Map<Long, String> touchedFiles = new TreeMap<>();
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (TrackedLink link : due) {
-            tasks.add(() -> {
-                if (authFailed.get()) {
-                    return null;
-                }
-                pacer.acquire();
-                LinkLookup result = provider.lookup(link.paymentLinkId());
-                lookedUp.incrementAndGet();
-                outcomes.accept(outcome(result));
-                Instant now = clock.instant();
-                if (result instanceof LinkLookup.Found found) {
-                    if (apply(link, found.snapshot(), now)) {
-                        changed.incrementAndGet();
-                    }
-                } else if (result instanceof LinkLookup.NotFound nf) {
-                    notFound.incrementAndGet();
-                    links.recordNotFound(link.paymentLinkId(), nf.message(), now);
-                    LOG.warn("payment link {} ({} line {}): not found at the provider, no longer tracked: {}",
-                            link.paymentLinkId(), link.fileName(), link.line(), nf.message());
-                } else if (result instanceof LinkLookup.AuthFailed af) {
-                    authFailed.set(true);
-                    pause(af);
-                    return null;
-                } else {
-                    failed.incrementAndGet();
-                    Duration wait = backoff(settings.firstInterval(), link.failures() + 1);
-                    links.recordFailure(link.paymentLinkId(), ((LinkLookup.Failed) result).message(), wait, now.plus(wait), now);
-                    LOG.warn("payment link {}: look-up failed, next try in {}: {}", link.paymentLinkId(), Durations.spoken(wait),
-                            ((LinkLookup.Failed) result).message());
-                }
-                synchronized (touchedFiles) {
-                    touchedFiles.put(link.fileId(), link.fileName());
-                }
-                return null;
-            });
-        }
-        for (Future<Void> f : workers.invokeAll(tasks)) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                LOG.error("enrichment of a link failed unexpectedly; it stays due", e.getCause());
-            }
-        }
-        if (!authFailed.get() && paused && lookedUp.get() > 0) {
+        if (!cycle.isRefused() && paused && cycle.lookedUp.get() > 0) {
             paused = false;
             LOG.info("Enrichment resumed: the provider accepts the credentials again");
         }
-        touchedFiles.forEach(reports::write);
-        CycleSummary summary = new CycleSummary(due.size(), lookedUp.get(), changed.get(), failed.get(), notFound.get(), authFailed.get());
+        cycle.touchedFiles.forEach(reports::write);
+        CycleSummary summary = new CycleSummary(cycle.due.size(), cycle.lookedUp.get(), cycle.changed.get(), cycle.failed.get(),
+                cycle.notFound.get(), cycle.isRefused());
         LOG.info("enrichment cycle: {} due, {} looked up, {} changed, {} failed, {} not found{}", summary.due(), summary.lookedUp(),
                 summary.changed(), summary.failed(), summary.notFound(), summary.paused() ? "; PAUSED (credentials refused)" : "");
         return summary;
@@ -232,10 +239,5 @@ public class Enrichment implements AutoCloseable {
 
     public boolean paused() {
         return paused;
-    }
-
-    @Override
-    public void close() {
-        workers.shutdownNow();
     }
 }

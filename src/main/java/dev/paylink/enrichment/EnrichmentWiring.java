@@ -1,15 +1,12 @@
 package dev.paylink.enrichment;
 
-import static dev.paylink.config.Wiring.onStop;
-
 import dev.paylink.Plural;
 import dev.paylink.config.PaylinkSettings;
 import dev.paylink.events.EventSink;
 import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.TrackedLinks;
-import dev.paylink.smartml.Sleeper;
-import dev.paylink.smartpay.SmartPayClient;
 import dev.paylink.smartpay.SmartPaySettings;
+import dev.paylink.smartpay.SmartPayWiring;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,17 +14,21 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Enrichment of tracked payment links on a Quartz schedule (routes/enrichment.camel.yaml), when it is on:
  * {@code paylink.smartpay.enabled=true}, or not set and SmartPay credentials are (always in sandbox mode). Binds
- * {@code trackedLinks} and {@code enrichment}.
+ * {@code trackedLinks}, {@code enrichment}, SmartPay's beans (routes/smartpay.camel.yaml), and registers the thread pool
+ * profile {@value #THREAD_POOL}.
  */
 public final class EnrichmentWiring {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrichmentWiring.class);
+    /** The thread pool profile of the enrichment route's split. */
+    public static final String THREAD_POOL = "enrichment";
 
     private EnrichmentWiring() {
     }
@@ -53,9 +54,13 @@ public final class EnrichmentWiring {
                 p.maxInterval(), p.graceAfterExpiry(), p.maxLinksPerCycle());
         Path outbox = config.folders().outbox();
         TrackedLinks tracked = new TrackedLinks(dataSource);
-        Enrichment enrichment = new Enrichment(tracked, new SmartPayClient(smartPay, clock, Sleeper.system()),
-                events, new PaymentReports(tracked, outbox), schedule, clock);
-        onStop(camel, "enrichment workers", enrichment::close);
+        // The look-ups: routes/smartpay.camel.yaml, whose beans SmartPay's own wiring binds.
+        SmartPayWiring.bind(camel, smartPay, clock);
+        Enrichment enrichment = new Enrichment(tracked, events, new PaymentReports(tracked, outbox), schedule, clock);
+        // The split of routes/enrichment.camel.yaml runs on this profile: concurrency look-ups in flight at once. The queue is
+        // unbounded (a parallel split queues its own next iteration as a task: README, Camel notes).
+        camel.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(THREAD_POOL)
+                .poolSize(p.concurrency()).maxPoolSize(p.concurrency()).maxQueueSize(Integer.MAX_VALUE).build());
         // paylink_enrichment_requests_total{outcome}: one per look-up (found, not_found, unauthorized, failed after its tries).
         MeterRegistry meters = camel.getRegistry().findSingleByType(MeterRegistry.class);
         if (meters != null) {

@@ -5,38 +5,36 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paylink.smartpay.Result.Failure;
 import dev.paylink.smartpay.Result.Ok;
 import dev.paylink.smartpay.Result.Refused;
-import dev.paylink.smartpay.Retrier.Again;
-import dev.paylink.smartpay.Retrier.Done;
-import dev.paylink.smartpay.Retrier.Try;
-import dev.paylink.smartpay.Transport.Answer;
-import dev.paylink.smartpay.Transport.Broken;
+import dev.paylink.http.Departure;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * OAuth2 client-credentials tokens, cached until shortly before they expire. Thread-safe: concurrent callers that
  * need a token while none is valid share one fetch (and its outcome, failure included), so the token endpoint sees no
- * stampede. Never logs the token or the client secret.
+ * stampede. The fetch is the route {@code direct:smartpay-token} (routes/smartpay.camel.yaml: a camel-http POST with
+ * the same retries as every SmartPay request); this class is its cache and reads its answers. Never logs the token or
+ * the client secret.
  */
-final class OAuth2Tokens {
+public final class OAuth2Tokens {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SmartPayClient.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OAuth2Tokens.class);
     /** Refresh this long before expiry at most... */
     private static final Duration MAX_MARGIN = Duration.ofSeconds(60);
     /** ...and, when the answer gives no usable expires_in, assume this lifetime. */
     static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
     /** A bearer token; its value never appears in {@link #toString()}. */
-    static final class Token {
+    public static final class Token {
         private final String value;
         private final Instant refreshAt;
 
@@ -60,13 +58,13 @@ final class OAuth2Tokens {
     }
 
     private final URI tokenUrl;
-    private final byte[] form;
-    private final String userAgent;
+    private final String form;
     private final String maskedClientId;
-    private final Transport transport;
-    private final Retrier retrier;
-    private final ObjectMapper mapper;
+    private final int attempts;
+    private final ObjectMapper mapper = SmartPayJson.mapper();
     private final Clock clock;
+    /** Runs direct:smartpay-token: a token, or why there is none. */
+    private volatile Supplier<Result<Token>> fetcher;
 
     private final Object lock = new Object();
     /** Guarded by lock. */
@@ -74,18 +72,19 @@ final class OAuth2Tokens {
     /** Guarded by lock: the fetch under way, shared by everyone who needs a token meanwhile. */
     private CompletableFuture<Result<Token>> inFlight;
 
-    OAuth2Tokens(SmartPaySettings settings, Transport transport, Retrier retrier, ObjectMapper mapper, Clock clock) {
+    OAuth2Tokens(SmartPaySettings settings, Clock clock) {
         this.tokenUrl = settings.tokenUrl();
-        this.form = ("grant_type=client_credentials"
+        this.form = "grant_type=client_credentials"
                 + "&client_id=" + URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8))
-                .getBytes(StandardCharsets.UTF_8);
-        this.userAgent = settings.userAgent();
+                + "&client_secret=" + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8);
         this.maskedClientId = mask(settings.clientId());
-        this.transport = transport;
-        this.retrier = retrier;
-        this.mapper = mapper;
+        this.attempts = settings.attempts();
         this.clock = clock;
+    }
+
+    /** How a token is fetched: the route, through a ProducerTemplate (SmartPayWiring). */
+    void fetchWith(Supplier<Result<Token>> fetcher) {
+        this.fetcher = fetcher;
     }
 
     /** A valid token: the cached one, or a fresh one. */
@@ -122,7 +121,7 @@ final class OAuth2Tokens {
             try {
                 result = fetch();
             } catch (RuntimeException e) {
-                result = new Failure<>("token fetch failed unexpectedly: " + Transport.describe(e));
+                result = new Failure<>("token fetch failed unexpectedly: " + Departure.describe(e));
             }
             synchronized (lock) {
                 if (result instanceof Ok<Token> ok) {
@@ -139,58 +138,57 @@ final class OAuth2Tokens {
             Thread.currentThread().interrupt();
             return new Failure<>("interrupted while waiting for an OAuth2 token");
         } catch (ExecutionException e) {
-            return new Failure<>("token fetch failed unexpectedly: " + Transport.describe(e.getCause()));
+            return new Failure<>("token fetch failed unexpectedly: " + Departure.describe(e.getCause()));
         }
     }
 
     private Result<Token> fetch() {
-        String what = "POST " + tokenUrl.getRawPath() + " (OAuth2 token, client id " + maskedClientId + ")";
-        return retrier.run(what, attempt -> {
-            Instant asked = clock.instant();
-            HttpRequest request = HttpRequest.newBuilder(tokenUrl)
-                    .timeout(transport.readTimeout())
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "application/json")
-                    .header("User-Agent", userAgent)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(form))
-                    .build();
-            Transport.Exchange exchange = transport.send(request);
-            if (exchange instanceof Broken broken) {
-                return new Again<>(broken.message(), null);
-            }
-            return interpret((Answer) exchange, asked);
-        }, Failure::new);
+        Result<Token> result = fetcher.get();
+        return result == null ? new Failure<>("token fetch gave no result") : result;
     }
 
-    private Try<Result<Token>> interpret(Answer answer, Instant asked) {
-        int status = answer.status();
+    /** The token POST's state through its attempts (property paylinkSmartPayCall of direct:smartpay-token). */
+    public SmartPayCall call() {
+        return new SmartPayCall(SmartPayCall.Kind.TOKEN, "POST " + tokenUrl.getRawPath() + " (OAuth2 token, client id " + maskedClientId + ")",
+                null, null, "the OAuth2 token", attempts);
+    }
+
+    /** The form of the token POST; it holds the client secret and is never logged. */
+    public String form() {
+        return form;
+    }
+
+    /** The token endpoint's answer, any status: a token, a refusal, a failure, or {@link SmartPayHttp.Retry}. */
+    public Result<Token> answered(SmartPayCall call, int status, String retryAfter, byte[] body) throws SmartPayHttp.Retry {
+        LOG.debug("SmartPay POST {} -> HTTP {} in {} ms", tokenUrl.getRawPath(), status, call.millisSinceSent());
+        Instant asked = clock.instant();
         if (status / 100 == 2) {
-            return parse(answer.body(), asked);
+            return parse(body == null ? new byte[0] : body, asked);
         }
-        ErrorBody error = ErrorBody.parse(mapper, answer.body());
+        ErrorBody error = ErrorBody.parse(mapper, body == null ? new byte[0] : body);
         String described = "HTTP " + status + ": " + error.describe();
         if (status == 400 || status == 401 || status == 403) {
             LOG.warn("SmartPay token endpoint refused client id {}: {}", maskedClientId, described);
-            return new Done<>(new Refused<>(status, "token endpoint refused the client credentials (client id "
-                    + maskedClientId + "): " + described));
+            return new Refused<>(status, "token endpoint refused the client credentials (client id "
+                    + maskedClientId + "): " + described);
         }
-        if (SmartPayClient.isRetryable(status)) {
-            return new Again<>("token endpoint " + described, answer.headers());
+        if (SmartPayHttp.isRetryable(status)) {
+            throw new SmartPayHttp.Retry("token endpoint " + described, retryAfter);
         }
         LOG.warn("SmartPay token endpoint answered {}", described);
-        return new Done<>(new Failure<>("token endpoint " + tokenUrl + " answered " + described));
+        return new Failure<>("token endpoint " + tokenUrl + " answered " + described);
     }
 
-    private Try<Result<Token>> parse(byte[] body, Instant asked) {
+    private Result<Token> parse(byte[] body, Instant asked) throws SmartPayHttp.Retry {
         JsonNode root;
         try {
             root = mapper.readTree(body);
         } catch (Exception e) {
-            return new Again<>("token endpoint answered 2xx with a body that is not JSON", null);
+            throw new SmartPayHttp.Retry("token endpoint answered 2xx with a body that is not JSON", null);
         }
         JsonNode accessToken = root == null ? null : root.get("access_token");
         if (accessToken == null || !accessToken.isTextual() || !isHeaderSafe(accessToken.asText())) {
-            return new Again<>("token endpoint answered 2xx without a usable access_token", null);
+            throw new SmartPayHttp.Retry("token endpoint answered 2xx without a usable access_token", null);
         }
         JsonNode expiresIn = root.get("expires_in");
         long seconds = expiresIn == null ? 0 : expiresIn.asLong(0);
@@ -204,7 +202,7 @@ final class OAuth2Tokens {
         }
         LOG.debug("SmartPay OAuth2 token for client id {} obtained, valid for {} s, refreshed from {}",
                 maskedClientId, lifetime.toSeconds(), token.refreshAt());
-        return new Done<>(new Ok<>(token));
+        return new Ok<>(token);
     }
 
     /** Visible ASCII only: anything else cannot go into a header (and must not end up in an exception message). */

@@ -1,7 +1,7 @@
 package dev.paylink.smartpay;
 
-/** What one logical call (retries included) came to; internal, mapped onto {@link LinkLookup} by the client. */
-sealed interface Result<T> {
+/** What one logical SmartPay request (retries included) came to; mapped onto {@link LinkLookup} by {@link SmartPayLookups}. */
+public sealed interface Result<T> {
 
     record Ok<T>(T value) implements Result<T> {
     }

@@ -11,7 +11,6 @@ import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.TrackedLink;
 import dev.paylink.ledger.TrackedLinks;
 import dev.paylink.smartpay.LinkLookup;
-import dev.paylink.smartpay.PaymentLinkProvider;
 import dev.paylink.smartpay.PaymentLinkSnapshot;
 import dev.paylink.smartpay.PaymentStatusClass;
 import dev.paylink.support.MutableClock;
@@ -34,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The enrichment schedule on a clock the test moves: which links are due, how the interval grows and resets,
- * when polling stops, which events are written. The provider is scripted (the HTTP client has its own tests).
+ * when polling stops, which events are written. The look-ups are scripted and a cycle is run in sequence here, the
+ * steps the enrichment route runs in parallel (due, record each, endCycle); the route itself has EnrichmentRouteTest,
+ * the SmartPay route SmartPayRouteTest.
  */
 class EnrichmentTest {
 
@@ -47,7 +48,7 @@ class EnrichmentTest {
     private final HikariDataSource db = TestDatabases.h2();
     private final Map<String, Function<String, LinkLookup>> script = new ConcurrentHashMap<>();
     private final AtomicInteger lookups = new AtomicInteger();
-    private final PaymentLinkProvider provider = id -> {
+    private final Function<String, LinkLookup> provider = id -> {
         lookups.incrementAndGet();
         return script.getOrDefault(id, x -> new LinkLookup.NotFound("unknown " + x)).apply(id);
     };
@@ -60,15 +61,25 @@ class EnrichmentTest {
         Ledger.migrate(db);
         ledger = new Ledger(db, clock);
         links = new TrackedLinks(db);
-        enrichment = new Enrichment(links, provider, new dev.paylink.events.EventLog(outbox.resolve("events")),
+        enrichment = new Enrichment(links, new dev.paylink.events.EventLog(outbox.resolve("events")),
                 new PaymentReports(links, outbox), new EnrichmentSettings(4, 0, Duration.ofMinutes(5), Duration.ofHours(6),
                 Duration.ofHours(24), 10_000), clock);
     }
 
     @AfterEach
     void tearDown() {
-        enrichment.close();
         db.close();
+    }
+
+    /** One cycle as routes/enrichment.camel.yaml runs it, in sequence: refused credentials leave the rest alone. */
+    private Enrichment.CycleSummary runCycle() {
+        Enrichment.Cycle cycle = enrichment.due();
+        for (TrackedLink link : cycle.getLinks()) {
+            if (!cycle.isRefused()) {
+                enrichment.record(cycle, link, provider.apply(link.paymentLinkId()));
+            }
+        }
+        return enrichment.endCycle(cycle);
     }
 
     private void track(String... ids) {
@@ -108,18 +119,18 @@ class EnrichmentTest {
         track("PL-1");
         script.put("PL-1", id -> found(id, "CREATED", START.plus(Duration.ofDays(30))));
 
-        assertThat(enrichment.runCycle().lookedUp()).isEqualTo(1);
+        assertThat(runCycle().lookedUp()).isEqualTo(1);
         assertThat(links.find("PL-1")).get().extracting(TrackedLink::statusClass, TrackedLink::nextCheckAt)
                 .containsExactly(PaymentStatusClass.PENDING, START.plus(Duration.ofMinutes(5)));
 
         clock.advance(Duration.ofMinutes(4));
-        assertThat(enrichment.runCycle().lookedUp()).as("not due yet").isZero();
+        assertThat(runCycle().lookedUp()).as("not due yet").isZero();
         clock.advance(Duration.ofMinutes(1));
-        enrichment.runCycle();
+        runCycle();
         assertThat(links.find("PL-1").get().interval()).isEqualTo(Duration.ofMinutes(10));
         for (int i = 0; i < 10; i++) {
             clock.advance(links.find("PL-1").get().interval());
-            enrichment.runCycle();
+            runCycle();
         }
         assertThat(links.find("PL-1").get().interval()).isEqualTo(Duration.ofHours(6));
     }
@@ -129,19 +140,19 @@ class EnrichmentTest {
         track("PL-1");
         String[] status = {null};
         script.put("PL-1", id -> found(id, status[0], START.plus(Duration.ofDays(30))));
-        enrichment.runCycle();
+        runCycle();
         clock.advance(Duration.ofMinutes(5));
-        enrichment.runCycle();
+        runCycle();
         assertThat(links.find("PL-1").get().interval()).isEqualTo(Duration.ofMinutes(10));
 
         status[0] = "AUTHORIZATION_COMPLETED";
         clock.advance(Duration.ofMinutes(10));
-        assertThat(enrichment.runCycle().changed()).isEqualTo(1);
+        assertThat(runCycle().changed()).isEqualTo(1);
         assertThat(links.find("PL-1").get().interval()).isEqualTo(Duration.ofMinutes(5));
 
         status[0] = "SETTLED";
         clock.advance(Duration.ofMinutes(5));
-        enrichment.runCycle();
+        runCycle();
         TrackedLink paid = links.find("PL-1").get();
         assertThat(paid.tracking()).isEqualTo(TrackedLinks.DONE);
         assertThat(paid.statusClass()).isEqualTo(PaymentStatusClass.PAID);
@@ -149,7 +160,7 @@ class EnrichmentTest {
 
         clock.advance(Duration.ofDays(2));
         int before = lookups.get();
-        enrichment.runCycle();
+        runCycle();
         assertThat(lookups.get()).as("a paid link is no longer polled").isEqualTo(before);
 
         assertThat(events()).extracting(e -> e.get("type").asText() + " " + e.at("/data/oldStatusClass").asText() + "->"
@@ -166,21 +177,21 @@ class EnrichmentTest {
         track("PL-EXP");
         Instant expiry = START.plus(Duration.ofHours(1));
         script.put("PL-EXP", id -> found(id, "CREATED", expiry));
-        enrichment.runCycle();
+        runCycle();
 
         clock.advance(Duration.ofMinutes(61));
-        enrichment.runCycle();
+        runCycle();
         assertThat(links.find("PL-EXP").get()).extracting(TrackedLink::statusClass, TrackedLink::tracking)
                 .containsExactly(PaymentStatusClass.EXPIRED, TrackedLinks.OPEN);
         assertThat(events()).extracting(e -> e.get("type").asText()).containsExactly("payment.status_changed", "payment.expired");
 
         // Within the grace it is still looked at; past it, once more, then never again.
         clock.setTo(expiry.plus(Duration.ofHours(24)).plusSeconds(1));
-        enrichment.runCycle();
+        runCycle();
         assertThat(links.find("PL-EXP").get().tracking()).isEqualTo(TrackedLinks.DONE);
         int before = lookups.get();
         clock.advance(Duration.ofDays(7));
-        enrichment.runCycle();
+        runCycle();
         assertThat(lookups.get()).isEqualTo(before);
     }
 
@@ -188,7 +199,7 @@ class EnrichmentTest {
     void theNextLookIsAtTheExpiryNotLongAfterIt() throws Exception {
         track("PL-SOON");
         script.put("PL-SOON", id -> found(id, null, START.plusSeconds(30)));
-        enrichment.runCycle();
+        runCycle();
         assertThat(links.find("PL-SOON").get().nextCheckAt()).isEqualTo(START.plusSeconds(31));
     }
 
@@ -196,7 +207,7 @@ class EnrichmentTest {
     void unknownStatusesAreKeptRawAndPolledOn() throws Exception {
         track("PL-ODD");
         script.put("PL-ODD", id -> found(id, "PARTIALLY_REFUNDED", START.plus(Duration.ofDays(30))));
-        enrichment.runCycle();
+        runCycle();
         assertThat(links.find("PL-ODD").get()).extracting(TrackedLink::statusRaw, TrackedLink::statusClass, TrackedLink::tracking)
                 .containsExactly("PARTIALLY_REFUNDED", PaymentStatusClass.UNKNOWN, TrackedLinks.OPEN);
     }
@@ -206,14 +217,14 @@ class EnrichmentTest {
         track("PL-404", "PL-DOWN");
         script.put("PL-404", id -> new LinkLookup.NotFound("payment link not found (traceId t-1)"));
         script.put("PL-DOWN", id -> new LinkLookup.Failed("HTTP 503 after 3 attempts"));
-        enrichment.runCycle();
+        runCycle();
 
         assertThat(links.find("PL-404").get().tracking()).isEqualTo(TrackedLinks.NOT_FOUND);
         TrackedLink down = links.find("PL-DOWN").get();
         assertThat(down.failures()).isEqualTo(1);
         assertThat(down.nextCheckAt()).isEqualTo(START.plus(Duration.ofMinutes(5)));
         clock.advance(Duration.ofMinutes(5));
-        enrichment.runCycle();
+        runCycle();
         assertThat(links.find("PL-DOWN").get().nextCheckAt()).isEqualTo(START.plus(Duration.ofMinutes(15)));
         assertThat(Files.readString(outbox.resolve("tracking.payments.csv"))).contains("PL-404,NOT_FOUND").contains("HTTP 503");
     }
@@ -224,16 +235,17 @@ class EnrichmentTest {
         script.put("PL-A", id -> new LinkLookup.AuthFailed(401, "Unauthorized"));
         script.put("PL-B", id -> new LinkLookup.AuthFailed(401, "Unauthorized"));
         script.put("PL-C", id -> new LinkLookup.AuthFailed(401, "Unauthorized"));
-        Enrichment.CycleSummary summary = enrichment.runCycle();
+        Enrichment.CycleSummary summary = runCycle();
 
         assertThat(summary.paused()).isTrue();
+        assertThat(lookups.get()).as("the first refusal ends the cycle").isEqualTo(1);
         assertThat(enrichment.paused()).isTrue();
         assertThat(links.due(clock.instant(), 10)).hasSize(3);
 
         script.put("PL-A", id -> found(id, "CREATED", null));
         script.put("PL-B", id -> found(id, "CREATED", null));
         script.put("PL-C", id -> found(id, "CREATED", null));
-        assertThat(enrichment.runCycle().lookedUp()).isEqualTo(3);
+        assertThat(runCycle().lookedUp()).isEqualTo(3);
         assertThat(enrichment.paused()).isFalse();
     }
 
@@ -246,12 +258,12 @@ class EnrichmentTest {
             script.put(ids[i], i < 9_900 ? id -> found(id, "SETTLED", null) : id -> found(id, "CREATED", null));
         }
         track(ids);
-        enrichment.runCycle();
+        runCycle();
         assertThat(links.open()).isEqualTo(100);
 
         clock.advance(Duration.ofMinutes(5));
         int before = lookups.get();
-        enrichment.runCycle();
+        runCycle();
         assertThat(lookups.get() - before).isEqualTo(100);
     }
 }

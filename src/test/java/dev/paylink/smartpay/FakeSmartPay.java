@@ -21,27 +21,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** SmartPay (and its token endpoint) on 127.0.0.1, a free port, one per test. Records every request. */
-final class FakeSmartPay implements AutoCloseable {
+public final class FakeSmartPay implements AutoCloseable {
 
-    static final String TOKEN_PATH = "/oauth2/token";
+    public static final String TOKEN_PATH = "/oauth2/token";
 
-    /** One request as it arrived: the raw path keeps the percent-encoding. */
-    record Received(String method, String rawPath, Headers headers, byte[] body) {
-        String text() {
+    /** One request as it arrived ({@code nanos}: System.nanoTime() then): the raw path keeps the percent-encoding. */
+    public record Received(String method, String rawPath, Headers headers, byte[] body, long nanos) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
     }
 
-    record Reply(int status, Map<String, String> headers, String body) {
-        static Reply json(int status, String body) {
+    public record Reply(int status, Map<String, String> headers, String body) {
+        public static Reply json(int status, String body) {
             return new Reply(status, Map.of("Content-Type", "application/json"), body);
         }
 
-        Reply with(String header, String value) {
+        public Reply with(String header, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(header, value);
             return new Reply(status, more, body);
@@ -49,12 +49,12 @@ final class FakeSmartPay implements AutoCloseable {
     }
 
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         Reply handle(Received request) throws Exception;
     }
 
     /** Serves the replies in order, repeating the last one. */
-    static Handler replies(Reply... replies) {
+    public static Handler replies(Reply... replies) {
         AtomicInteger next = new AtomicInteger();
         return request -> replies[Math.min(next.getAndIncrement(), replies.length - 1)];
     }
@@ -72,29 +72,29 @@ final class FakeSmartPay implements AutoCloseable {
         server.start();
     }
 
-    static FakeSmartPay start() throws IOException {
+    public static FakeSmartPay start() throws IOException {
         return new FakeSmartPay();
     }
 
     /** Requests whose path starts with the prefix go to the handler (first matching prefix wins). */
-    synchronized FakeSmartPay on(String pathPrefix, Handler handler) {
+    public synchronized FakeSmartPay on(String pathPrefix, Handler handler) {
         routes.put(pathPrefix, handler);
         return this;
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    URI tokenUrl() {
+    public URI tokenUrl() {
         return URI.create(url() + TOKEN_PATH);
     }
 
-    List<Received> requests() {
+    public List<Received> requests() {
         return List.copyOf(received);
     }
 
-    List<Received> requests(String pathPrefix) {
+    public List<Received> requests(String pathPrefix) {
         List<Received> matching = new ArrayList<>();
         for (Received r : received) {
             if (r.rawPath().startsWith(pathPrefix)) {
@@ -104,11 +104,11 @@ final class FakeSmartPay implements AutoCloseable {
         return matching;
     }
 
-    List<Received> tokenRequests() {
+    public List<Received> tokenRequests() {
         return requests(TOKEN_PATH);
     }
 
-    List<Received> apiRequests() {
+    public List<Received> apiRequests() {
         return received.stream().filter(r -> !r.rawPath().startsWith(TOKEN_PATH)).toList();
     }
 
@@ -120,7 +120,8 @@ final class FakeSmartPay implements AutoCloseable {
             }
             Headers headers = new Headers();
             headers.putAll(exchange.getRequestHeaders());
-            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, body);
+            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, body,
+                    System.nanoTime());
             received.add(request);
             Handler handler = handlerFor(request.rawPath());
             Reply reply;

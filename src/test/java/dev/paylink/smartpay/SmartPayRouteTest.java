@@ -1,8 +1,14 @@
 package dev.paylink.smartpay;
 
-import dev.paylink.support.MutableClock;
 import static dev.paylink.smartpay.FakeSmartPay.Reply.json;
 import static dev.paylink.smartpay.FakeSmartPay.replies;
+import static dev.paylink.smartpay.SmartPayRoute.BACKOFF;
+import static dev.paylink.smartpay.SmartPayRoute.BASIC;
+import static dev.paylink.smartpay.SmartPayRoute.CLIENT_ID;
+import static dev.paylink.smartpay.SmartPayRoute.CLIENT_SECRET;
+import static dev.paylink.smartpay.SmartPayRoute.ORIGIN;
+import static dev.paylink.smartpay.SmartPayRoute.USER_AGENT;
+import static dev.paylink.smartpay.SmartPayRoute.spoken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -14,13 +20,17 @@ import dev.paylink.smartpay.LinkLookup.Failed;
 import dev.paylink.smartpay.LinkLookup.Found;
 import dev.paylink.smartpay.LinkLookup.NotFound;
 import dev.paylink.smartpay.SmartPaySettings.Auth;
+import dev.paylink.support.MutableClock;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -29,29 +39,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The client against a real HTTP server on 127.0.0.1. */
-class SmartPayClientTest {
+/**
+ * routes/smartpay.camel.yaml against a real HTTP server on 127.0.0.1: headers, both auth schemes, the token cache, the
+ * retries of Camel's error handler (their waits as the WARN lines announce them, and as the requests arrive), answers.
+ */
+class SmartPayRouteTest {
 
-    static final String MERCHANT_KEY = "MK-4711";
-    static final String AUTH_KEY = "äuth:key";
-    /** base64(UTF-8 "MK-4711:äuth:key"), computed outside Java. */
-    static final String BASIC = "Basic TUstNDcxMTrDpHV0aDprZXk=";
-    static final String CLIENT_ID = "client-id-0042";
-    static final String CLIENT_SECRET = "s3cr&t=x+y z/ä";
-    static final String ORIGIN = "https://makler.example.de";
-    static final String USER_AGENT = "paylink-routes/0.1.0 (+https://makler.example.de)";
     static final String TX = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
-    static final Duration BACKOFF = Duration.ofMillis(200);
     static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+    @TempDir
+    Path data;
 
     private FakeSmartPay fake;
     private final MutableClock clock = new MutableClock(T0);
-    private final RecordingSleeper sleeper = new RecordingSleeper();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final List<SmartPayRoute> started = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -61,24 +70,31 @@ class SmartPayClientTest {
     @AfterEach
     void stop() {
         release.countDown();
+        started.forEach(SmartPayRoute::close);
         fake.close();
     }
 
     // --- settings and helpers ------------------------------------------------------------------------------------
 
-    SmartPaySettings basic(int attempts, boolean fetchStatus) {
-        return new SmartPaySettings(fake.url(), Auth.BASIC, MERCHANT_KEY, AUTH_KEY, null, null, null, ORIGIN, USER_AGENT,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), attempts, BACKOFF, fetchStatus);
+    SmartPayRoute route(String auth, int attempts, String... more) {
+        try {
+            SmartPayRoute route = SmartPayRoute.start(data, SmartPayRoute.settings(fake, auth, attempts, more), clock);
+            started.add(route);
+            return route;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    SmartPaySettings oauth(int attempts, boolean fetchStatus) {
-        return new SmartPaySettings(fake.url(), Auth.OAUTH2, null, null, CLIENT_ID, CLIENT_SECRET, fake.tokenUrl(), ORIGIN,
-                USER_AGENT, Duration.ofSeconds(2), Duration.ofSeconds(5), attempts, BACKOFF, fetchStatus);
+    SmartPayRoute basic(int attempts, String... more) {
+        return route("basic", attempts, more);
     }
 
-    SmartPayClient client(SmartPaySettings settings) {
-        return new SmartPayClient(settings, clock, sleeper);
+    SmartPayRoute oauth(int attempts, String... more) {
+        return route("oauth2", attempts, more);
     }
+
+    static final String[] WITH_STATUS = {"paylink.smartpay.fetch-payment-status", "true"};
 
     static Reply token(String value, long expiresIn) {
         return json(200, "{\"access_token\":\"" + value + "\",\"expires_in\":" + expiresIn + ",\"token_type\":\"Bearer\"}");
@@ -111,7 +127,14 @@ class SmartPayClientTest {
         for (String name : List.of("Content-Type", "Accept", "Accept-Language", "Origin", "User-Agent", "Authorization")) {
             assertThat(request.headers().get(name)).as(name + " sent once").hasSize(1);
         }
+        // Nothing of Camel's (quartz, split, breadcrumb ...) travels as an HTTP header.
+        assertThat(request.headers().keySet()).noneMatch(h -> h.toLowerCase().startsWith("camel") || h.toLowerCase().startsWith("paylink"));
         assertThat(request.body()).isEmpty();
+    }
+
+    /** Milliseconds between the arrival of request {@code i} and the one before it. */
+    static long gapMillis(List<Received> requests, int i) {
+        return TimeUnit.NANOSECONDS.toMillis(requests.get(i).nanos() - requests.get(i - 1).nanos());
     }
 
     // --- headers and auth ----------------------------------------------------------------------------------------
@@ -120,7 +143,7 @@ class SmartPayClientTest {
     void basicAuthSendsEveryDocumentedHeaderExactly() {
         fake.on("/payment-links/", replies(details("PL-1")));
 
-        LinkLookup lookup = client(basic(3, false)).lookup("PL-1");
+        LinkLookup lookup = basic(3).lookup("PL-1");
 
         assertThat(found(lookup).snapshot().paymentLinkId()).isEqualTo("PL-1");
         assertThat(fake.requests()).hasSize(1);
@@ -133,7 +156,7 @@ class SmartPayClientTest {
     void thePathSegmentIsPercentEncoded() {
         fake.on("/payment-links/", replies(json(200, "{}")));
 
-        client(basic(1, false)).lookup("a b/c?d#e%f+é");
+        basic(1).lookup("a b/c?d#e%f+é");
 
         assertThat(fake.requests().get(0).rawPath()).isEqualTo("/payment-links/a%20b%2Fc%3Fd%23e%25f%2B%C3%A9");
     }
@@ -141,12 +164,9 @@ class SmartPayClientTest {
     @Test
     void aBaseUrlWithAPathAndTrailingSlashIsJoinedCleanly() {
         fake.on("/gateway/smartpay/payment-links/", replies(details("PL-1")));
-        SmartPaySettings s = basic(1, false);
-        SmartPaySettings prefixed = new SmartPaySettings(URI.create(fake.url() + "/gateway/smartpay/"), s.auth(), s.merchantKey(),
-                s.authenticationKey(), null, null, null, s.origin(), s.userAgent(), s.connectTimeout(), s.readTimeout(),
-                s.attempts(), s.backoff(), false);
+        SmartPayRoute prefixed = basic(1, "paylink.smartpay.url", fake.url() + "/gateway/smartpay/");
 
-        assertThat(client(prefixed).lookup("PL-1")).isInstanceOf(Found.class);
+        assertThat(prefixed.lookup("PL-1")).isInstanceOf(Found.class);
         assertThat(fake.requests().get(0).rawPath()).isEqualTo("/gateway/smartpay/payment-links/PL-1");
     }
 
@@ -154,7 +174,7 @@ class SmartPayClientTest {
     void oauth2PostsTheExactFormAndSendsTheBearerToken() {
         fake.on(FakeSmartPay.TOKEN_PATH, replies(token("eyJ.abc-123_x", 3600))).on("/payment-links/", replies(details("PL-1")));
 
-        assertThat(client(oauth(3, false)).lookup("PL-1")).isInstanceOf(Found.class);
+        assertThat(oauth(3).lookup("PL-1")).isInstanceOf(Found.class);
 
         assertThat(fake.tokenRequests()).hasSize(1);
         Received tokenCall = fake.tokenRequests().get(0);
@@ -175,7 +195,7 @@ class SmartPayClientTest {
     @Test
     void oneTokenServesManyLookups() {
         fake.on(FakeSmartPay.TOKEN_PATH, tokens(3600)).on("/payment-links/", replies(details("PL-1")));
-        SmartPayClient client = client(oauth(3, false));
+        SmartPayRoute client = oauth(3);
 
         for (int i = 0; i < 5; i++) {
             assertThat(client.lookup("PL-1")).isInstanceOf(Found.class);
@@ -193,7 +213,7 @@ class SmartPayClientTest {
             answerToken.await(10, TimeUnit.SECONDS);
             return token("shared", 3600);
         }).on("/payment-links/", replies(details("PL-1")));
-        SmartPayClient client = client(oauth(3, false));
+        SmartPayRoute client = oauth(3);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<LinkLookup>> results = new ArrayList<>();
@@ -221,7 +241,7 @@ class SmartPayClientTest {
     @Test
     void theTokenIsRenewedSixtySecondsBeforeItExpires() {
         fake.on(FakeSmartPay.TOKEN_PATH, tokens(3600)).on("/payment-links/", replies(details("PL-1")));
-        SmartPayClient client = client(oauth(3, false));
+        SmartPayRoute client = oauth(3);
 
         client.lookup("PL-1");
         clock.advance(Duration.ofSeconds(3600 - 60 - 1));
@@ -240,7 +260,7 @@ class SmartPayClientTest {
     @Test
     void aShortLivedTokenIsRenewedTenPercentBeforeItExpires() {
         fake.on(FakeSmartPay.TOKEN_PATH, tokens(300)).on("/payment-links/", replies(details("PL-1")));
-        SmartPayClient client = client(oauth(3, false));
+        SmartPayRoute client = oauth(3);
 
         client.lookup("PL-1");
         clock.advance(Duration.ofSeconds(269));
@@ -256,13 +276,13 @@ class SmartPayClientTest {
     void a401FetchesOneNewTokenAndRetriesOnce() {
         fake.on(FakeSmartPay.TOKEN_PATH, tokens(3600))
                 .on("/payment-links/", replies(json(401, "{\"message\":\"Unauthorized\"}"), details("PL-1")));
-        SmartPayClient client = client(oauth(3, false));
+        SmartPayRoute client = oauth(3);
 
         assertThat(client.lookup("PL-1")).isInstanceOf(Found.class);
 
         assertThat(fake.tokenRequests()).hasSize(2);
         assertThat(fake.apiRequests()).extracting(r -> r.header("Authorization")).containsExactly("Bearer tok-1", "Bearer tok-2");
-        assertThat(sleeper.waits).isEmpty();
+        assertThat(client.waits()).as("the renewal is no attempt of its own: no wait").isEmpty();
 
         client.lookup("PL-1");
         assertThat(fake.tokenRequests()).as("the renewed token is cached").hasSize(2);
@@ -273,7 +293,7 @@ class SmartPayClientTest {
         fake.on(FakeSmartPay.TOKEN_PATH, tokens(3600))
                 .on("/payment-links/", replies(json(401, "{\"message\":\"Unauthorized\"}")));
 
-        LinkLookup lookup = client(oauth(3, false)).lookup("PL-1");
+        LinkLookup lookup = oauth(3).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(AuthFailed.class);
         assertThat(((AuthFailed) lookup).httpStatus()).isEqualTo(401);
@@ -286,7 +306,7 @@ class SmartPayClientTest {
     void theTokenEndpointRefusingTheCredentialsIsAuthFailedWithoutRetry() {
         fake.on(FakeSmartPay.TOKEN_PATH, replies(json(400, "{\"error\":\"invalid_client\"}")));
 
-        LinkLookup lookup = client(oauth(3, false)).lookup("PL-1");
+        LinkLookup lookup = oauth(3).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(AuthFailed.class);
         AuthFailed failed = (AuthFailed) lookup;
@@ -301,20 +321,22 @@ class SmartPayClientTest {
     void aFailingTokenEndpointIsRetriedThenFailed() {
         fake.on(FakeSmartPay.TOKEN_PATH, replies(json(503, "{\"error\":\"down\"}")));
 
-        LinkLookup lookup = client(oauth(3, false)).lookup("PL-1");
+        SmartPayRoute route = oauth(3);
+        LinkLookup lookup = route.lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(Failed.class);
         assertThat(((Failed) lookup).message()).contains("3 attempts").contains("503");
         assertThat(fake.tokenRequests()).hasSize(3);
         assertThat(fake.apiRequests()).isEmpty();
-        assertThat(sleeper.waits).containsExactly(BACKOFF, BACKOFF.multipliedBy(2));
+        assertThat(route.waits()).containsExactly(spoken(BACKOFF), spoken(BACKOFF.multipliedBy(2)));
+        assertThat(gapMillis(fake.tokenRequests(), 2)).isGreaterThanOrEqualTo(BACKOFF.multipliedBy(2).toMillis());
     }
 
     @Test
     void basic403IsAuthFailedAfterOneRequest() {
         fake.on("/payment-links/", replies(json(403, "{\"traceId\":\"tr-403\",\"errors\":[{\"message\":\"Forbidden\",\"code\":\"AUTH\"}]}")));
 
-        LinkLookup lookup = client(basic(3, false)).lookup("PL-1");
+        LinkLookup lookup = basic(3).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(AuthFailed.class);
         assertThat(((AuthFailed) lookup).httpStatus()).isEqualTo(403);
@@ -326,7 +348,7 @@ class SmartPayClientTest {
     void oauth403IsAuthFailedAfterOneRenewal() {
         fake.on(FakeSmartPay.TOKEN_PATH, tokens(3600)).on("/payment-links/", replies(json(403, "{\"error\":\"Forbidden\"}")));
 
-        LinkLookup lookup = client(oauth(3, false)).lookup("PL-1");
+        LinkLookup lookup = oauth(3).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(AuthFailed.class);
         assertThat(fake.tokenRequests()).hasSize(2);
@@ -339,7 +361,7 @@ class SmartPayClientTest {
     void readsTheFullSeedShapedAnswerIntoTheSnapshot() {
         fake.on("/payment-links/", replies(json(200, FakeSmartPay.resource("full-details.json"))));
 
-        PaymentLinkSnapshot snapshot = found(client(basic(1, false)).lookup("PL-7f3c9a")).snapshot();
+        PaymentLinkSnapshot snapshot = found(basic(1).lookup("PL-7f3c9a")).snapshot();
 
         assertThat(snapshot).isEqualTo(new PaymentLinkSnapshot("PL-7f3c9a", "AUTHORIZED", PaymentStatusClass.AUTHORIZED, TX,
                 new BigDecimal("1100.50"), "EUR", Instant.parse("2022-12-30T18:14:51Z"), "Erika Mustermann",
@@ -353,7 +375,7 @@ class SmartPayClientTest {
         fake.on("/payment-links/", replies(json(200, "{\"id\":\"PL-1\",\"payment\":{\"amount\":5,\"currencyCode\":\"EUR\"},"
                 + "\"expiryDate\":\"2025-02-01T10:00:00+01:00\",\"somethingNew\":[1,2]}")));
 
-        PaymentLinkSnapshot snapshot = found(client(basic(1, false)).lookup("PL-1")).snapshot();
+        PaymentLinkSnapshot snapshot = found(basic(1).lookup("PL-1")).snapshot();
 
         assertThat(snapshot.rawStatus()).isNull();
         assertThat(snapshot.statusClass()).isEqualTo(PaymentStatusClass.PENDING);
@@ -366,7 +388,7 @@ class SmartPayClientTest {
     void aMinimalAnswerIsFound() {
         fake.on("/payment-links/", replies(json(200, "{\"id\":\"x\"}")));
 
-        PaymentLinkSnapshot snapshot = found(client(basic(1, false)).lookup("x")).snapshot();
+        PaymentLinkSnapshot snapshot = found(basic(1).lookup("x")).snapshot();
 
         assertThat(snapshot).isEqualTo(new PaymentLinkSnapshot("x", null, PaymentStatusClass.PENDING, null, null, null, null,
                 null, null, null, null));
@@ -376,7 +398,7 @@ class SmartPayClientTest {
     void anAnswerWithoutIdTakesTheRequestedOne() {
         fake.on("/payment-links/", replies(json(200, "{\"latestTransactionStatus\":\"CAPTURED\"}")));
 
-        PaymentLinkSnapshot snapshot = found(client(basic(1, false)).lookup("PL-9")).snapshot();
+        PaymentLinkSnapshot snapshot = found(basic(1).lookup("PL-9")).snapshot();
 
         assertThat(snapshot.paymentLinkId()).isEqualTo("PL-9");
         assertThat(snapshot.statusClass()).isEqualTo(PaymentStatusClass.PAID);
@@ -386,7 +408,7 @@ class SmartPayClientTest {
     void anAnswerForAnotherLinkIsFailed() {
         fake.on("/payment-links/", replies(json(200, "{\"id\":\"PL-OTHER\"}")));
 
-        LinkLookup lookup = client(basic(3, false)).lookup("PL-1");
+        LinkLookup lookup = basic(3).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(Failed.class);
         assertThat(((Failed) lookup).message()).contains("PL-OTHER").contains("PL-1");
@@ -399,7 +421,7 @@ class SmartPayClientTest {
                 + "\"payment\":{\"amount\":\"12.50\",\"currencyCode\":{\"iso\":\"EUR\"}},\"latestTransactionStatus\":\"SETTLED\","
                 + "\"order\":{\"lines\":[{\"lineNumber\":1,\"quantity\":\"many\",\"grossAmount\":3.10},\"junk\"]}}")));
 
-        PaymentLinkSnapshot snapshot = found(client(basic(1, false)).lookup("PL-1")).snapshot();
+        PaymentLinkSnapshot snapshot = found(basic(1).lookup("PL-1")).snapshot();
 
         assertThat(snapshot.expiryDate()).isNull();
         assertThat(snapshot.currency()).isNull();
@@ -412,17 +434,18 @@ class SmartPayClientTest {
         fake.on("/payment-links/", replies(new Reply(200, java.util.Map.of("Content-Type", "text/html"), "<html>maintenance</html>"),
                 details("PL-1")));
 
-        assertThat(client(basic(3, false)).lookup("PL-1")).isInstanceOf(Found.class);
+        SmartPayRoute route = basic(3);
+        assertThat(route.lookup("PL-1")).isInstanceOf(Found.class);
 
         assertThat(fake.requests()).hasSize(2);
-        assertThat(sleeper.waits).containsExactly(BACKOFF);
+        assertThat(route.waits()).containsExactly(spoken(BACKOFF));
     }
 
     @Test
     void anUnreadable200EveryTimeIsFailed() {
         fake.on("/payment-links/", replies(json(200, "[1,2]")));
 
-        LinkLookup lookup = client(basic(2, false)).lookup("PL-1");
+        LinkLookup lookup = basic(2).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(Failed.class);
         assertThat(((Failed) lookup).message()).contains("unreadable body");
@@ -436,7 +459,7 @@ class SmartPayClientTest {
         fake.on("/payment-links/", replies(json(404, "{\"traceId\":\"1-67a0-abc\",\"errors\":[{\"message\":\"Payment link not found\","
                 + "\"code\":\"PAYMENT_LINK_NOT_FOUND\",\"property\":\"paymentLinkId\",\"context\":{}}]}")));
 
-        LinkLookup lookup = client(basic(3, false)).lookup("PL-1");
+        LinkLookup lookup = basic(3).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(NotFound.class);
         assertThat(((NotFound) lookup).message()).contains("1-67a0-abc").contains("PAYMENT_LINK_NOT_FOUND: Payment link not found")
@@ -449,20 +472,21 @@ class SmartPayClientTest {
         fake.on("/payment-links/", replies(json(400, "{\"error\":\"Bad Request\",\"errorDetails\":{\"field\":\"paymentLinkId\"},"
                 + "\"message\":{\"text\":\"malformed id\"}}")));
 
-        LinkLookup lookup = client(basic(3, false)).lookup("PL-1");
+        SmartPayRoute route = basic(3);
+        LinkLookup lookup = route.lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(Failed.class);
         assertThat(((Failed) lookup).message()).contains("HTTP 400").contains("Bad Request").contains("malformed id")
                 .contains("paymentLinkId");
         assertThat(fake.requests()).hasSize(1);
-        assertThat(sleeper.waits).isEmpty();
+        assertThat(route.waits()).isEmpty();
     }
 
     @Test
     void aRedirectIsNotFollowed() {
         fake.on("/payment-links/", replies(json(301, "").with("Location", "https://elsewhere.example/")));
 
-        LinkLookup lookup = client(basic(3, false)).lookup("PL-1");
+        LinkLookup lookup = basic(3).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(Failed.class);
         assertThat(((Failed) lookup).message()).contains("301").contains("elsewhere.example");
@@ -471,42 +495,56 @@ class SmartPayClientTest {
 
     @Test
     void retryAfterSecondsIsHonoured() {
-        fake.on("/payment-links/", replies(json(503, "{\"error\":\"busy\"}").with("Retry-After", "2"), details("PL-1")));
+        fake.on("/payment-links/", replies(json(503, "{\"error\":\"busy\"}").with("Retry-After", "1"), details("PL-1")));
 
-        assertThat(client(basic(3, false)).lookup("PL-1")).isInstanceOf(Found.class);
+        SmartPayRoute route = basic(3);
+        assertThat(route.lookup("PL-1")).isInstanceOf(Found.class);
 
-        assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(2));
+        assertThat(route.waits()).containsExactly("1 s");
         assertThat(fake.requests()).hasSize(2);
+        assertThat(gapMillis(fake.requests(), 1)).as("Camel waited the Retry-After, not the 100 ms backoff").isGreaterThanOrEqualTo(1000);
     }
 
     @Test
     void retryAfterAsAnHttpDateIsHonoured() {
-        fake.on("/payment-links/", replies(json(429, "").with("Retry-After", "Wed, 01 Jan 2025 00:00:07 GMT"), details("PL-1")));
+        String inOneSecond = DateTimeFormatter.RFC_1123_DATE_TIME.format(T0.plusSeconds(1).atOffset(ZoneOffset.UTC));
+        fake.on("/payment-links/", replies(json(429, "").with("Retry-After", inOneSecond), details("PL-1")));
 
-        assertThat(client(basic(3, false)).lookup("PL-1")).isInstanceOf(Found.class);
+        SmartPayRoute route = basic(3);
+        assertThat(route.lookup("PL-1")).isInstanceOf(Found.class);
 
-        assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(7));
+        assertThat(route.waits()).containsExactly("1 s");
+        assertThat(gapMillis(fake.requests(), 1)).isGreaterThanOrEqualTo(1000);
     }
 
+    /** The route's wait (the CamelRedeliveryDelay it sets) for a Retry-After, as computed: capped, never negative. */
     @Test
     void aHugeRetryAfterIsCappedAtFiveMinutes() {
-        fake.on("/payment-links/", replies(json(429, "").with("Retry-After", "86400"), details("PL-1")));
+        SmartPayHttp http = basic(3).camel.getRegistry().lookupByNameAndType("smartPayHttp", SmartPayHttp.class);
 
-        assertThat(client(basic(3, false)).lookup("PL-1")).isInstanceOf(Found.class);
-
-        assertThat(sleeper.waits).containsExactly(Duration.ofMinutes(5));
+        assertThat(http.retryAfter("86400")).contains(Duration.ofMinutes(5));
+        assertThat(http.retryAfter("99999999999")).contains(Duration.ofMinutes(5));
+        assertThat(http.retryAfter("Wed, 01 Jan 2025 06:00:00 GMT")).contains(Duration.ofMinutes(5));
+        assertThat(http.retryAfter("Tue, 31 Dec 2024 23:00:00 GMT")).contains(Duration.ZERO);
+        assertThat(http.retryAfter("soon")).isEmpty();
+        assertThat(http.backoff(20)).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
     void serverErrorsAreRetriedAttemptsTimesThenFailed() {
         fake.on("/payment-links/", replies(json(500, "{\"traceId\":\"tr-500\",\"errors\":[{\"message\":\"boom\"}]}")));
 
-        LinkLookup lookup = client(basic(4, false)).lookup("PL-1");
+        SmartPayRoute route = basic(4);
+        LinkLookup lookup = route.lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(Failed.class);
         assertThat(((Failed) lookup).message()).contains("4 attempts").contains("HTTP 500").contains("tr-500").contains("boom");
         assertThat(fake.requests()).hasSize(4);
-        assertThat(sleeper.waits).containsExactly(BACKOFF, BACKOFF.multipliedBy(2), BACKOFF.multipliedBy(4));
+        assertThat(route.waits()).containsExactly(spoken(BACKOFF), spoken(BACKOFF.multipliedBy(2)), spoken(BACKOFF.multipliedBy(4)));
+        List<Received> requests = fake.requests();
+        for (int i = 1; i < 4; i++) {
+            assertThat(gapMillis(requests, i)).as("wait before attempt " + (i + 1)).isGreaterThanOrEqualTo(BACKOFF.toMillis() << (i - 1));
+        }
     }
 
     @Test
@@ -515,16 +553,17 @@ class SmartPayClientTest {
             release.await();
             return details("PL-1");
         });
-        SmartPaySettings s = basic(2, false);
-        SmartPaySettings slow = new SmartPaySettings(s.url(), s.auth(), s.merchantKey(), s.authenticationKey(), null, null, null,
-                s.origin(), s.userAgent(), Duration.ofSeconds(1), Duration.ofMillis(300), 2, BACKOFF, false);
+        SmartPayRoute slow = basic(2, "paylink.smartpay.connect-timeout", "1s", "paylink.smartpay.read-timeout", "300ms");
 
-        LinkLookup lookup = client(slow).lookup("PL-1");
+        long started = System.nanoTime();
+        LinkLookup lookup = slow.lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(Failed.class);
-        assertThat(((Failed) lookup).message()).contains("2 attempts").containsIgnoringCase("timeout");
+        assertThat(((Failed) lookup).message()).contains("2 attempts").containsIgnoringCase("timeout").contains("300 ms");
         assertThat(fake.requests()).hasSize(2);
-        assertThat(sleeper.waits).containsExactly(BACKOFF);
+        assertThat(slow.waits()).containsExactly(spoken(BACKOFF));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("two read timeouts and one wait, not 90 s")
+                .isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
     }
 
     @Test
@@ -533,15 +572,13 @@ class SmartPayClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = URI.create("http://127.0.0.1:" + socket.getLocalPort());
         }
-        SmartPaySettings s = basic(3, false);
-        SmartPaySettings nowhere = new SmartPaySettings(closed, s.auth(), s.merchantKey(), s.authenticationKey(), null, null, null,
-                s.origin(), s.userAgent(), s.connectTimeout(), s.readTimeout(), 3, BACKOFF, false);
+        SmartPayRoute nowhere = basic(3, "paylink.smartpay.url", closed.toString());
 
-        LinkLookup lookup = client(nowhere).lookup("PL-1");
+        LinkLookup lookup = nowhere.lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(Failed.class);
         assertThat(((Failed) lookup).message()).contains("3 attempts").contains("could not connect");
-        assertThat(sleeper.waits).containsExactly(BACKOFF, BACKOFF.multipliedBy(2));
+        assertThat(nowhere.waits()).containsExactly(spoken(BACKOFF), spoken(BACKOFF.multipliedBy(2)));
     }
 
     // --- payment status ------------------------------------------------------------------------------------------
@@ -554,7 +591,7 @@ class SmartPayClientTest {
                         + "\"transactionOverview\":{\"transactionId\":\"" + TX + "\",\"amount\":12.30,\"currencyCode\":\"EUR\","
                         + "\"paymentMethod\":{\"type\":\"CARD\"}},\"modifications\":[{\"type\":\"CAPTURE\",\"amount\":12.30}]}")));
 
-        PaymentLinkSnapshot snapshot = found(client(oauth(3, true)).lookup("PL-1")).snapshot();
+        PaymentLinkSnapshot snapshot = found(oauth(3, WITH_STATUS).lookup("PL-1")).snapshot();
 
         assertThat(snapshot.rawStatus()).isEqualTo("CAPTURED");
         assertThat(snapshot.statusClass()).isEqualTo(PaymentStatusClass.PAID);
@@ -567,7 +604,7 @@ class SmartPayClientTest {
     void noStatusCallWithoutATransaction() {
         fake.on("/payment-links/", replies(json(200, "{\"id\":\"PL-1\"}")));
 
-        assertThat(client(basic(3, true)).lookup("PL-1")).isInstanceOf(Found.class);
+        assertThat(basic(3, WITH_STATUS).lookup("PL-1")).isInstanceOf(Found.class);
 
         assertThat(fake.requests()).hasSize(1);
     }
@@ -576,7 +613,7 @@ class SmartPayClientTest {
     void aFailingStatusCallKeepsTheDetails() {
         fake.on("/payment-links/", replies(details("PL-1"))).on("/payment/status/", replies(json(500, "{\"error\":\"boom\"}")));
 
-        PaymentLinkSnapshot snapshot = found(client(basic(3, true)).lookup("PL-1")).snapshot();
+        PaymentLinkSnapshot snapshot = found(basic(3, WITH_STATUS).lookup("PL-1")).snapshot();
 
         assertThat(snapshot.rawStatus()).isEqualTo("CREATED");
         assertThat(snapshot.amount()).isEqualTo(new BigDecimal("12.30"));
@@ -585,17 +622,29 @@ class SmartPayClientTest {
     }
 
     @Test
+    void theStatusCallHasAttemptsOfItsOwn() {
+        fake.on("/payment-links/", replies(json(503, "{\"error\":\"busy\"}"), json(503, "{\"error\":\"busy\"}"), details("PL-1")))
+                .on("/payment/status/", replies(json(500, "{\"error\":\"boom\"}")));
+
+        PaymentLinkSnapshot snapshot = found(basic(3, WITH_STATUS).lookup("PL-1")).snapshot();
+
+        assertThat(snapshot.rawStatus()).isEqualTo("CREATED");
+        assertThat(fake.requests("/payment-links/")).hasSize(3);
+        assertThat(fake.requests("/payment/status/")).as("not what the link's GET left of Camel's redelivery count").hasSize(3);
+    }
+
+    @Test
     void aStatusWithoutPaymentStatusKeepsTheLatestTransactionStatus() {
         fake.on("/payment-links/", replies(details("PL-1"))).on("/payment/status/", replies(json(200, "{\"modifications\":[]}")));
 
-        assertThat(found(client(basic(3, true)).lookup("PL-1")).snapshot().rawStatus()).isEqualTo("CREATED");
+        assertThat(found(basic(3, WITH_STATUS).lookup("PL-1")).snapshot().rawStatus()).isEqualTo("CREATED");
     }
 
     @Test
     void aRefusedStatusCallIsAuthFailed() {
         fake.on("/payment-links/", replies(details("PL-1"))).on("/payment/status/", replies(json(403, "{\"error\":\"Forbidden\"}")));
 
-        LinkLookup lookup = client(basic(3, true)).lookup("PL-1");
+        LinkLookup lookup = basic(3, WITH_STATUS).lookup("PL-1");
 
         assertThat(lookup).isInstanceOf(AuthFailed.class);
         assertThat(((AuthFailed) lookup).httpStatus()).isEqualTo(403);
@@ -605,18 +654,23 @@ class SmartPayClientTest {
 
     @Test
     void refusesIncompleteSettings() {
-        SmartPaySettings s = oauth(3, false);
-        assertThatThrownBy(() -> client(new SmartPaySettings(s.url(), Auth.OAUTH2, null, null, CLIENT_ID, CLIENT_SECRET, null,
+        SmartPaySettings s = new SmartPaySettings(fake.url(), Auth.OAUTH2, null, null, CLIENT_ID, CLIENT_SECRET, fake.tokenUrl(), ORIGIN,
+                USER_AGENT, Duration.ofSeconds(2), Duration.ofSeconds(5), 3, BACKOFF, false);
+        assertThat(SmartPayWiring.validate(s)).isSameAs(s);
+        assertThatThrownBy(() -> SmartPayWiring.validate(new SmartPaySettings(s.url(), Auth.OAUTH2, null, null, CLIENT_ID, CLIENT_SECRET, null,
                 ORIGIN, USER_AGENT, s.connectTimeout(), s.readTimeout(), 3, BACKOFF, false)))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("tokenUrl");
-        assertThatThrownBy(() -> client(new SmartPaySettings(s.url(), Auth.BASIC, MERCHANT_KEY, " ", null, null, null,
-                ORIGIN, USER_AGENT, s.connectTimeout(), s.readTimeout(), 3, BACKOFF, false)))
+        assertThatThrownBy(() -> SmartPayWiring.validate(new SmartPaySettings(s.url(), Auth.BASIC, SmartPayRoute.MERCHANT_KEY, " ", null, null,
+                null, ORIGIN, USER_AGENT, s.connectTimeout(), s.readTimeout(), 3, BACKOFF, false)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("authenticationKey");
-        assertThatThrownBy(() -> client(new SmartPaySettings(s.url(), Auth.BASIC, MERCHANT_KEY, AUTH_KEY, null, null, null,
-                ORIGIN, "bad\r\nX-Injected: 1", s.connectTimeout(), s.readTimeout(), 3, BACKOFF, false)))
+        assertThatThrownBy(() -> SmartPayWiring.validate(new SmartPaySettings(s.url(), Auth.BASIC, SmartPayRoute.MERCHANT_KEY,
+                SmartPayRoute.AUTH_KEY, null, null, null, ORIGIN, "bad\r\nX-Injected: 1", s.connectTimeout(), s.readTimeout(), 3, BACKOFF, false)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> client(basic(0, false))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attempts");
-        assertThatThrownBy(() -> client(basic(1, false)).lookup(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SmartPayWiring.validate(new SmartPaySettings(s.url(), Auth.BASIC, SmartPayRoute.MERCHANT_KEY,
+                SmartPayRoute.AUTH_KEY, null, null, null, ORIGIN, USER_AGENT, s.connectTimeout(), s.readTimeout(), 0, BACKOFF, false)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attempts");
+        assertThatThrownBy(() -> basic(1).lookup(" ")).isInstanceOf(CamelExecutionException.class)
+                .hasRootCauseInstanceOf(IllegalArgumentException.class);
         assertThat(fake.requests()).isEmpty();
     }
 }
