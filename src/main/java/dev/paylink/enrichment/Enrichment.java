@@ -145,8 +145,10 @@ public class Enrichment {
         LOG.error("enrichment of payment link {} failed unexpectedly; it stays due", link == null ? "?" : link.paymentLinkId(), e);
     }
 
-    /** The cycle is over: reports of the files it touched, the summary line, and the end of a pause if the provider answered. */
+    /** The cycle is over: its unused claims let go, reports of the files it touched, the summary line, and the end of a pause if the provider answered. */
     public CycleSummary endCycle(Cycle cycle) {
+        // The links the cycle took but did not look up (credentials refused, a failure of its own) are due again at once.
+        links.release();
         if (cycle.due.isEmpty()) {
             return new CycleSummary(0, 0, 0, 0, 0, paused);
         }

@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Appends events, one JSON object per line, to {@code outbox/events/events-YYYY-MM-DD.ndjson} (UTC day of the
@@ -27,38 +32,42 @@ public class EventLog implements EventSink {
     }
 
     public void append(Event<?> event) {
-        appendAll(java.util.List.of(event));
+        appendAll(List.of(event));
     }
 
     /** As a sink on its own (the {@code file} output only): every event is logged. */
     @Override
-    public void publishAll(java.util.List<? extends Event<?>> events) {
+    public void publishAll(List<? extends Event<?>> events) {
         appendAll(events);
     }
 
-    /** Appends events in order, each to the file of its day; one open and close per file, not per event. */
-    public synchronized void appendAll(java.util.List<? extends Event<?>> events) {
-        Path open = null;
-        Writer w = null;
-        try {
-            Files.createDirectories(folder);
-            for (Event<?> event : events) {
-                Path file = folder.resolve("events-" + event.createdAt().atZone(ZoneOffset.UTC).toLocalDate() + ".ndjson");
-                if (!file.equals(open)) {
-                    if (w != null) {
-                        w.close();
+    /**
+     * Appends events in order, each to the file of its day. Several instances may share the outbox (README "Running
+     * several instances"): the lines for one file are appended in one write under an exclusive lock of that file, so
+     * lines of two processes never interleave. The lock is per process (a {@link FileLock}), hence the class-wide
+     * monitor for event logs of one process on the same folder.
+     */
+    public void appendAll(List<? extends Event<?>> events) {
+        Map<Path, StringBuilder> byFile = new LinkedHashMap<>();
+        for (Event<?> event : events) {
+            Path file = folder.resolve("events-" + event.createdAt().atZone(ZoneOffset.UTC).toLocalDate() + ".ndjson");
+            byFile.computeIfAbsent(file, f -> new StringBuilder()).append(toJson(event)).append('\n');
+        }
+        synchronized (EventLog.class) {
+            try {
+                Files.createDirectories(folder);
+                for (Map.Entry<Path, StringBuilder> lines : byFile.entrySet()) {
+                    ByteBuffer bytes = ByteBuffer.wrap(lines.getValue().toString().getBytes(StandardCharsets.UTF_8));
+                    try (FileChannel channel = FileChannel.open(lines.getKey(), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                            StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                        while (bytes.hasRemaining()) {
+                            channel.write(bytes);
+                        }
                     }
-                    w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    open = file;
                 }
-                w.write(toJson(event));
-                w.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not append to the event log in " + folder, e);
             }
-            if (w != null) {
-                w.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not append to the event log in " + folder, e);
         }
     }
 

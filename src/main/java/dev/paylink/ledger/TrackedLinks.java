@@ -60,16 +60,7 @@ public class TrackedLinks {
         List<String> previous = held;
         String previousClaim = heldClaim;
         List<TrackedLink> taken = jdbc.inTransaction(c -> {
-            if (!previous.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE payment_link SET claimed_by = NULL, claimed_until = NULL "
-                        + "WHERE payment_link_id = ? AND claimed_by = ?")) {
-                    for (String id : previous) {
-                        Jdbc.bind(ps, id, previousClaim);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
+            release(c, previous, previousClaim);
             List<String> ids = new ArrayList<>();
             // ORDER BY repeats the index prefix so H2 reads the index in order instead of sorting. Rows another cycle is
             // claiming at this moment are skipped, not waited for.
@@ -98,6 +89,34 @@ public class TrackedLinks {
         held = taken.stream().map(TrackedLink::paymentLinkId).toList();
         heldClaim = claim;
         return taken;
+    }
+
+    /**
+     * Lets go what the last {@link #due} claimed and no outcome has released: the links a cycle took but did not look up
+     * (credentials refused, a failure of its own). They are due again at once, for this instance's next cycle or another's.
+     */
+    public synchronized void release() {
+        List<String> previous = held;
+        String previousClaim = heldClaim;
+        held = List.of();
+        jdbc.inTransaction(c -> {
+            release(c, previous, previousClaim);
+            return null;
+        });
+    }
+
+    private static void release(Connection c, List<String> ids, String claim) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE payment_link SET claimed_by = NULL, claimed_until = NULL "
+                + "WHERE payment_link_id = ? AND claimed_by = ?")) {
+            for (String id : ids) {
+                Jdbc.bind(ps, id, claim);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     public Optional<TrackedLink> find(String paymentLinkId) {
