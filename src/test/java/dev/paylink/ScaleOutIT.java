@@ -143,8 +143,8 @@ class ScaleOutIT {
                         && inboxHoldsNoneOf(data.resolve("inbox"), inputs.keySet());
             });
             Instant allDone = Instant.now();
-            // The enrichment schedule goes on on the survivors: every link is looked up again after the kill.
-            Instant after = killedAt.plus(LEASE);
+            // The enrichment schedule goes on on the survivors: every link is looked up again once the victim's claims (link-lease) lapsed.
+            Instant after = killedAt.plus(LEASE.multipliedBy(2));
             await().atMost(TIMEOUT).until(() -> linkIds.stream()
                     .allMatch(id -> smartPay.requestTimesFor(id).stream().filter(t -> t.isAfter(after)).count() >= 2));
             for (JarProcess survivor : survivors) {
@@ -223,7 +223,7 @@ class ScaleOutIT {
                 "-Dpaylink.ledger.url=" + ledgerUrl, "-Dpaylink.ledger.username=" + TestDatabases.PG_USER,
                 "-Dpaylink.cluster.instance-id=instance-" + number,
                 "-Dpaylink.cluster.file-lease=" + LEASE.toSeconds() + "s", "-Dpaylink.cluster.heartbeat=" + HEARTBEAT.toSeconds() + "s",
-                "-Dpaylink.cluster.checkin-interval=" + HEARTBEAT.toSeconds() + "s",
+                "-Dpaylink.cluster.checkin-interval=" + HEARTBEAT.toSeconds() + "s", "-Dpaylink.cluster.link-lease=" + LEASE.multipliedBy(2).toSeconds() + "s",
                 "-Dpaylink.onoffice.url=" + onOffice.url(), "-Dpaylink.onoffice.batch-size=" + BATCH,
                 "-Dpaylink.onoffice.concurrency=" + CONCURRENCY, "-Dpaylink.intake.min-age=200ms", "-Dpaylink.intake.poll-delay=100ms",
                 "-Dpaylink.smartpay.url=" + smartPay.url(), "-Dpaylink.smartpay.auth=basic",

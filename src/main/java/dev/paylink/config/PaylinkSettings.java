@@ -152,9 +152,9 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
 
     /**
      * Several instances on one PostgreSQL ledger (README "Running several instances"): Quartz's cluster check-in, and
-     * how long a claim on a delivery holds.
+     * how long a claim on a delivery and on a tracked link holds.
      */
-    public record Cluster(Duration checkinInterval, Duration deliveryLease) {
+    public record Cluster(Duration checkinInterval, Duration deliveryLease, Duration linkLease) {
     }
 
     /** {@code url} is null for the default: an H2 file in the data folder. */
@@ -438,7 +438,8 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
 
     private static Cluster cluster(Binder b) {
         return new Cluster(b.required("paylink.cluster.checkin-interval", Duration.ZERO, "7500ms", duration(false)),
-                b.required("paylink.cluster.delivery-lease", Duration.ZERO, "2m", duration(false)));
+                b.required("paylink.cluster.delivery-lease", Duration.ZERO, "2m", duration(false)),
+                b.required("paylink.cluster.link-lease", Duration.ZERO, "1m", duration(false)));
     }
 
     private static Ledger ledger(Binder b) {

@@ -32,24 +32,33 @@ public class TrackedLinks {
             + "FROM payment_link p JOIN intake_file f ON f.id = p.file_id";
 
     /**
-     * How long a cycle holds the links it took: longer than a cycle can take (max-links-per-cycle at the request rate,
-     * plus a look-up's read timeout and retries). A cycle that died lets its links wait this long.
+     * How long a cycle holds the links it took, unless {@code paylink.cluster.link-lease} says otherwise. Cycles never
+     * overlap while their instances live (the Quartz job is stateful, and clustered on PostgreSQL: the next tick waits
+     * for the running cycle on whichever instance), so the claim only guards against an instance that froze long
+     * enough for Quartz to take it as dead (check-in + 7.5 s) and woke up mid-cycle: it must outlast that. A cycle
+     * that died lets its links wait this long.
      */
-    public static final Duration LEASE = Duration.ofMinutes(15);
+    public static final Duration LEASE = Duration.ofMinutes(1);
 
     private final Jdbc jdbc;
+    private final Duration lease;
     /** The links the last {@link #due} claimed, under {@link #heldClaim}. */
     private List<String> held = List.of();
     private String heldClaim;
 
     public TrackedLinks(DataSource dataSource) {
+        this(dataSource, LEASE);
+    }
+
+    public TrackedLinks(DataSource dataSource, Duration lease) {
         this.jdbc = new Jdbc(dataSource);
+        this.lease = lease;
     }
 
     /**
      * Claims the open links whose next check is due at {@code now} and that no other cycle holds, the longest-waiting
      * first: two cycles (two instances on one ledger) never look up the same link at once. A claim holds for
-     * {@link #LEASE}; recording the look-up's outcome ({@link #recordFound}, {@link #recordNotFound}, {@link #recordFailure})
+     * the lease ({@link #LEASE} by default); recording the look-up's outcome ({@link #recordFound}, {@link #recordNotFound}, {@link #recordFailure})
      * lets it go, and the claim of a cycle that died lapses.
      *
      * <p>One cycle at a time asks (the enrichment's cycles never overlap): asking again lets go what the previous cycle
@@ -78,7 +87,7 @@ public class TrackedLinks {
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE payment_link SET claimed_by = ?, claimed_until = ? WHERE payment_link_id = ?")) {
                 for (String id : ids) {
-                    Jdbc.bind(ps, claim, now.plus(LEASE), id);
+                    Jdbc.bind(ps, claim, now.plus(lease), id);
                     ps.addBatch();
                 }
                 ps.executeBatch();

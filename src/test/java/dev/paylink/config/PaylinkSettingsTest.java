@@ -110,6 +110,7 @@ class PaylinkSettingsTest {
             paylink.deliver.poll-interval       | 0                | configuration: paylink.deliver.poll-interval: '0' is not longer than 0
             paylink.cluster.checkin-interval    | 7500             | configuration: paylink.cluster.checkin-interval: '7500' is not a duration (e.g. 3s, 500ms, PT3S)
             paylink.cluster.delivery-lease      | 0s               | configuration: paylink.cluster.delivery-lease: '0s' is not longer than 0
+            paylink.cluster.link-lease          | 0s               | configuration: paylink.cluster.link-lease: '0s' is not longer than 0
             paylink.mail.from                   | paylink          | configuration: paylink.mail.from: 'paylink' is not a mail address (e.g. backoffice@example.com): Missing final '@domain'
             paylink.mail.host                   | smtp://mail.example.com | configuration: paylink.mail.host: 'smtp://mail.example.com' is not a host name (e.g. smtp.example.com; the port goes in paylink.mail.port)
             paylink.webhook.urls                | https://a.example/h, ftp://b.example/h | configuration: paylink.webhook.urls: 'https://a.example/h, ftp://b.example/h' is not an http or https URL (e.g. https://hooks.example.com/paylink)

@@ -54,7 +54,7 @@ class QuartzClusterTest {
         // the name every instance has (camel.main.name): Camel's job data names the context that is to run the job
         camel.getCamelContextExtension().setName("paylink-routes");
         camel.disableJMX();
-        ClusterWiring.wire(camel, new PaylinkSettings.Cluster(Duration.ofSeconds(1), Duration.ofMinutes(2)), pool);
+        ClusterWiring.wire(camel, new PaylinkSettings.Cluster(Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofMinutes(1)), pool);
         // a lambda, not a RouteBuilder class: Camel Main's scan of dev.paylink (the app tests) would load that as a route
         RouteBuilder.addRoutes(camel, routes -> routes.from(ENRICHMENT).routeId("enrichment").process(e -> fires.computeIfAbsent(
                 e.getIn().getHeader("scheduledFireTime", Date.class), k -> Collections.synchronizedList(new ArrayList<>())).add(who)));
