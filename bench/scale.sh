@@ -16,6 +16,7 @@ JAR=target/paylink-routes.jar
 SANDBOX_JAR=target/paylink-routes-sandbox.jar
 [ -f "$JAR" ] && [ -f "$SANDBOX_JAR" ] || mvn -q -B package -DskipTests
 PG="psql -h 127.0.0.1 -U postgres -d test -q -v ON_ERROR_STOP=1"
+export PGOPTIONS="-c client_min_messages=warning"
 
 ROOT=bench/work/$(date +%Y%m%d-%H%M%S)-scale-${FILES}x${ROWS}-${LATENCY_MS}ms
 mkdir -p "$ROOT"
@@ -39,10 +40,11 @@ for N in $COUNTS; do
   SCHEMA="bench_scale_$(date +%s)_$N"
   $PG -c "CREATE SCHEMA $SCHEMA"
   SCHEMAS="$SCHEMAS $SCHEMA"
+  # Transaction ids of their own per run: the simulator (shared by the runs) reports any action executed twice.
   for f in $(seq 1 "$FILES"); do
-    awk -v n="$ROWS" -v f="$f" 'BEGIN {
+    awk -v n="$ROWS" -v f="$f" -v run="$N" 'BEGIN {
       print "transactionid;priceNet;description;sendMailToCustomer"
-      for (i = 1; i <= n; i++) printf "%d;%d,%02d;Nachzahlung %d-%d;nein\n", 1100000000 + f * 1000000 + i, 1 + i % 5000, i % 100, f, i
+      for (i = 1; i <= n; i++) printf "%d;%d,%02d;Nachzahlung %d-%d;nein\n", 1100000000 + run * 100000000 + f * 1000000 + i, 1 + i % 5000, i % 100, f, i
     }' > "$WORK/drop/scale-$f.csv"
   done
   APPS=""
