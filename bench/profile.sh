@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Where the app's CPU goes, warm, with bench/run.sh's settings:
+#   bench/profile.sh [rows=20000] [batch=25] [latency-ms=0] [concurrency=2] [heap=-Xmx512m]
+# The app (fresh embedded H2 ledger, its default settings) against the onOffice simulator: a warm-up file of `rows`
+# first, then Java Flight Recorder (settings=profile) is started with jcmd, a second file of `rows` goes through, and
+# the recording is stopped. Prints from its jdk.ExecutionSample events (Java code on CPU; GC and JIT threads are not
+# in them): the top 20 frames by self time, self time by package group and by package, and the first dev.paylink frame
+# on each stack (which of our steps the time is spent under). The recording stays in the work folder (JDK Mission
+# Control opens it).
+set -euo pipefail
+ROWS=${1:-20000}
+BATCH=${2:-25}
+LATENCY_MS=${3:-0}
+CONCURRENCY=${4:-2}
+HEAP=${5:--Xmx512m}
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_jars
+
+WORK=bench/work/$(date +%Y%m%d-%H%M%S)-profile-${ROWS}rows-batch${BATCH}-${LATENCY_MS}ms
+mkdir -p "$WORK"
+trap bench_stop_all EXIT
+PORT=$(free_port)
+start_simulator "$PORT" "$LATENCY_MS" "$WORK/simulator.log"
+start_app "$WORK/app" "$PORT" "$BATCH" "$CONCURRENCY" "$HEAP" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+
+gen_csv "$WORK/warmup.csv" "$ROWS" 1400000000
+drop_and_wait "$WORK/app" "$WORK/warmup.csv"
+echo "warm-up file done in $(summary_seconds "$WORK/app/data/outbox/warmup.summary.json") s" >&2
+
+JFR_FILE=$(pwd)/$WORK/profile.jfr
+gen_csv "$WORK/profiled.csv" "$ROWS" 1500000000
+jcmd "$APP_PID" JFR.start name=bench settings=profile > /dev/null
+CPU_BEFORE=$(cpu_seconds "$APP_PID")
+drop_and_wait "$WORK/app" "$WORK/profiled.csv"
+CPU_AFTER=$(cpu_seconds "$APP_PID")
+jcmd "$APP_PID" JFR.stop name=bench filename="$JFR_FILE" > /dev/null
+SECS=$(summary_seconds "$WORK/app/data/outbox/profiled.summary.json")
+kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
+SIM=$(stop_simulator "$WORK/simulator.log")
+
+jfr print --json --stack-depth 64 --events jdk.ExecutionSample "$JFR_FILE" > "$WORK/samples.json"
+python3 - "$WORK/samples.json" "$ROWS" "$SECS" "$CPU_BEFORE" "$CPU_AFTER" "$BATCH" "$CONCURRENCY" "$LATENCY_MS" "$SIM" <<'PY' | tee "$WORK/profile.txt"
+import json, sys, collections
+path, rows, secs, cpu0, cpu1, batch, conc, latency, sim = sys.argv[1:]
+rows = int(rows)
+events = json.load(open(path))["recording"]["events"]
+
+def frames(e):
+    st = e["values"].get("stackTrace") or {}
+    out = []
+    for f in st.get("frames", []):
+        m = f["method"]
+        out.append((m["type"]["name"].replace("/", "."), m["name"]))
+    return out
+
+def group(cls):
+    for prefix, name in (("dev.paylink.", None), ("org.h2.", "org.h2"), ("org.apache.camel.", "org.apache.camel"),
+                         ("com.fasterxml.jackson.", "com.fasterxml.jackson"), ("org.apache.hc.", "org.apache.hc"),
+                         ("ch.qos.logback.", "ch.qos.logback"), ("org.slf4j.", "org.slf4j"), ("org.flywaydb.", "org.flywaydb"),
+                         ("java.", "java.*"), ("javax.", "java.*"), ("jdk.", "jdk.* / sun.*"), ("sun.", "jdk.* / sun.*"),
+                         ("com.sun.", "jdk.* / sun.*")):
+        if cls.startswith(prefix):
+            return name or ".".join(cls.split(".")[:3])
+    return ".".join(cls.split(".")[:2]) + " (other)"
+
+self_m, self_grp, self_pkg, ours = (collections.Counter() for _ in range(4))
+n = 0
+for e in events:
+    fs = frames(e)
+    if not fs:
+        continue
+    n += 1
+    cls, meth = fs[0]
+    self_m[f"{cls}.{meth}"] += 1
+    self_grp[group(cls)] += 1
+    self_pkg[cls.rsplit(".", 1)[0]] += 1
+    first = next((f"{c}.{m}" for c, m in fs if c.startswith("dev.paylink.")), "(no dev.paylink frame: Camel/JDK threads)")
+    ours[first] += 1
+
+cpu = float(cpu1) - float(cpu0)
+print(f"profiled file: {rows} rows, batch {batch}, concurrency {conc}, latency {latency} ms, warm; "
+      f"{secs} s = {rows / float(secs):,.0f} rows/s; app CPU {cpu:.2f} s = {cpu * 1e6 / rows:,.0f} µs/row")
+print(f"simulator executed/repeated: {sim}; {n} execution samples")
+def table(title, counter, k):
+    print(f"\n{title}")
+    for name, c in counter.most_common(k):
+        print(f"  {100.0 * c / n:5.1f}%  {c:6d}  {name}")
+table("top 20 frames by self time", self_m, 20)
+table("self time by package group", self_grp, 25)
+table("self time by package (top 15)", self_pkg, 15)
+table("under which of our methods (first dev.paylink frame on the stack, top 15)", ours, 15)
+PY
+echo "recording: $JFR_FILE"
