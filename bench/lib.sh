@@ -86,6 +86,12 @@ PY
 }
 
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# thread_cpu PID: "TID TICKS NAME" per thread (utime + stime in clock ticks; the name may hold spaces).
+thread_cpu() {
+  for t in /proc/"$1"/task/*; do
+    awk -v tid="${t##*/}" -v name="$(cat "$t/comm" 2>/dev/null)" '{ sub(/^.*\) /, ""); print tid, $12 + $13, name }' "$t/stat" 2>/dev/null || true
+  done
+}
 rss_peak_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # heap_peak_mb JSTAT-FILE: the largest S0U+S1U+EU+OU sampled.
 heap_peak_mb() {

@@ -128,6 +128,52 @@ abstract class LedgerContract {
         assertThat(ledger.unfinished(run)).isEqualTo(1);
     }
 
+    /** The batched UPDATE's way back: some entries of the batch are another sender's already, or a key is listed twice. */
+    @Test
+    void aBatchPartlyTakenAlreadyHandsOutOnlyTheRestEachOnce() throws Exception {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        ledger.accept(run, List.of(row(2, "a", "1"), row(3, "b", "2"), row(4, "c", "3"), row(5, "d", "4")), List.of());
+        List<LedgerEntry> all = ledger.nextToSend(run, 0, 10);
+        assertThat(ledger.markSending(List.of(all.get(1)))).extracting(LedgerEntry::key).containsExactly("b");
+
+        List<LedgerEntry> twice = new ArrayList<>(all);
+        twice.add(all.get(0));
+        assertThat(ledger.markSending(twice)).extracting(LedgerEntry::key).containsExactly("a", "c", "d");
+
+        assertThat(ledger.nextToSend(run, 0, 10)).isEmpty();
+        for (String key : List.of("a", "b", "c", "d")) {
+            assertThat(ledger.entry(key)).get().extracting(ResultLine::status).isEqualTo("SENDING");
+            assertThat(sendAttempts(key)).as(key).isEqualTo(1);
+        }
+    }
+
+    /** More entries than one IN list takes: every one marked, once. */
+    @Test
+    void aLargeBatchIsMarkedWhole() throws Exception {
+        FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
+        List<AcceptedRow> rows = new ArrayList<>();
+        for (int i = 1; i <= 1203; i++) {
+            rows.add(row(i + 1, "key-" + i, String.valueOf(i)));
+        }
+        ledger.accept(run, rows, List.of());
+
+        assertThat(ledger.markSending(ledger.nextToSend(run, 0, 2000))).hasSize(1203);
+        assertThat(ledger.nextToSend(run, 0, 10)).isEmpty();
+        assertThat(sendAttempts("key-1")).isEqualTo(1);
+        assertThat(sendAttempts("key-1203")).isEqualTo(1);
+    }
+
+    private int sendAttempts(String key) throws Exception {
+        try (var c = dataSource().getConnection();
+             var ps = c.prepareStatement("SELECT send_attempts FROM ledger_entry WHERE entry_key = ?")) {
+            ps.setString(1, key);
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("entry " + key).isTrue();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     @Test
     void outcomesAreRecordedAndAHeldEntryGoesBackToReceived() {
         FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
