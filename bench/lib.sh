@@ -1,4 +1,4 @@
-# Shared by bench/peer.sh and bench/profile.sh (sourced, not run): the jars, the CSV, the simulator, one app run
+# Shared by bench/run.sh, bench/peer.sh and bench/profile.sh (sourced, not run): the jars, the CSV, the simulator, one app run
 # measured like bench/run.sh measures it. Everything listens on 127.0.0.1; the caller's trap stops what is started here
 # (SIM_PID, APP_PID, JSTAT_PID).
 BENCH_TOKEN=sandboxTOKEN00000000000000000000
@@ -73,6 +73,17 @@ drop_and_wait() {
     kill -0 "$APP_PID" 2>/dev/null || { echo "the app stopped; see $1/app.log"; exit 1; }
     sleep 0.2
   done
+}
+
+# measure_file WORK CSV: drops the CSV into the running app and, once its results are written, sets CPU_BEFORE and
+# CPU_AFTER (the app's CPU seconds), RSS_PEAK (MB) and HEAP_PEAK (MB, jstat since the start); stops jstat.
+measure_file() {
+  CPU_BEFORE=$(cpu_seconds "$APP_PID")
+  drop_and_wait "$1" "$2"
+  CPU_AFTER=$(cpu_seconds "$APP_PID")
+  RSS_PEAK=$(rss_peak_mb "$APP_PID")
+  kill "$JSTAT_PID" 2>/dev/null || true; JSTAT_PID=""
+  HEAP_PEAK=$(heap_peak_mb "$1/jstat.txt")
 }
 
 # summary_seconds SUMMARY-JSON: pick-up to results written, as bench/run.sh counts it.

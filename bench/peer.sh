@@ -52,15 +52,11 @@ SDK=$(run_peer sdk "$BATCH" 1200000000)
 
 gen_csv "$WORK/bench.csv" "$ROWS" 1300000000
 start_app "$WORK/app" "$PORT" "$BATCH" "$CONCURRENCY" "$HEAP"
-CPU_BEFORE=$(cpu_seconds "$APP_PID")
-drop_and_wait "$WORK/app" "$WORK/bench.csv"
-CPU_AFTER=$(cpu_seconds "$APP_PID")
-RSS=$(rss_peak_mb "$APP_PID")
-kill "$JSTAT_PID" 2>/dev/null || true; JSTAT_PID=""
+measure_file "$WORK/app" "$WORK/bench.csv"
 SECS=$(summary_seconds "$WORK/app/data/outbox/bench.summary.json")
 COUNTS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counts"])' "$WORK/app/data/outbox/bench.summary.json")
 echo "app: $COUNTS in $SECS s" >&2
-APP="$(python3 -c "print($ROWS / $SECS)") $(python3 -c "print(round($CPU_AFTER - $CPU_BEFORE, 2))") $(heap_peak_mb "$WORK/app/jstat.txt") $RSS"
+APP="$(python3 -c "print($ROWS / $SECS)") $(python3 -c "print(round($CPU_AFTER - $CPU_BEFORE, 2))") $HEAP_PEAK $RSS_PEAK"
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
 SIM=$(stop_simulator "$WORK/simulator.log")
 

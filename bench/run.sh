@@ -12,57 +12,23 @@ HEAP=${3:--Xmx512m}
 CONCURRENCY=${4:-2}
 LATENCY_MS=${5:-0}
 cd "$(dirname "$0")/.."
-JAR=target/paylink-routes.jar
-# The simulator comes from the sandbox jar (its manifest adds the production jar to the class path); the app is the production jar.
-SANDBOX_JAR=target/paylink-routes-sandbox.jar
-[ -f "$JAR" ] && [ -f "$SANDBOX_JAR" ] || mvn -q -B package -DskipTests
+. bench/lib.sh
+bench_jars
 
 WORK=bench/work/$(date +%Y%m%d-%H%M%S)-${ROWS}rows-batch${BATCH}
-mkdir -p "$WORK/data/inbox"
-SIM_PID=""; APP_PID=""; JSTAT_PID=""
-cleanup() {
-  for pid in $JSTAT_PID $APP_PID $SIM_PID; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+mkdir -p "$WORK"
+trap bench_stop_all EXIT
 
 echo "generating $ROWS rows ..."
-awk -v n="$ROWS" 'BEGIN {
-  print "transactionid;priceNet;description;sendMailToCustomer"
-  for (i = 1; i <= n; i++) printf "%d;%d,%02d;Nachzahlung Posten %d;nein\n", 1100000000 + i, 1 + i % 5000, i % 100, i
-}' > "$WORK/bench.csv"
+gen_csv "$WORK/bench.csv" "$ROWS" 1100000000
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-java -Xmx2g -cp "$SANDBOX_JAR" dev.paylink.sandbox.OnOfficeSimulator "$PORT" "$LATENCY_MS" > "$WORK/simulator.log" 2>&1 &
-SIM_PID=$!
+PORT=$(free_port)
+start_simulator "$PORT" "$LATENCY_MS" "$WORK/simulator.log"
+# the app's data folder is the work folder itself (bench/work/.../data), its log app.log and jstat.txt beside it
+start_app "$WORK" "$PORT" "$BATCH" "$CONCURRENCY" "$HEAP"
 
-PAYLINK_ONOFFICE_TOKEN=sandboxTOKEN00000000000000000000 \
-PAYLINK_ONOFFICE_SECRET=sandboxSECRET-not-a-real-secret-00000000000000000000000000000000 \
-java "$HEAP" -Dpaylink.data="$WORK/data" -Dpaylink.sandbox=false \
-  -Dpaylink.onoffice.url="http://127.0.0.1:$PORT/api/stable/api.php" \
-  -Dpaylink.onoffice.batch-size="$BATCH" -Dpaylink.onoffice.concurrency="$CONCURRENCY" \
-  -Dpaylink.intake.min-age=500ms -Dpaylink.intake.poll-delay=200ms \
-  -jar "$JAR" > "$WORK/app.log" 2>&1 &
-APP_PID=$!
-until grep -q "paylink-routes) started" "$WORK/app.log"; do
-  kill -0 "$APP_PID" 2>/dev/null || { echo "the app did not start; see $WORK/app.log"; exit 1; }
-  sleep 0.5
-done
-jstat -gc "$APP_PID" 250 > "$WORK/jstat.txt" &
-JSTAT_PID=$!
-
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
-CPU_BEFORE=$(cpu_seconds "$APP_PID")
-mv "$WORK/bench.csv" "$WORK/data/inbox/bench.csv"
-until [ -f "$WORK/data/outbox/bench.summary.json" ]; do
-  kill -0 "$APP_PID" 2>/dev/null || { echo "the app stopped; see $WORK/app.log"; exit 1; }
-  sleep 1
-done
-CPU_AFTER=$(cpu_seconds "$APP_PID")
-RSS_PEAK=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$APP_PID/status")
-kill "$JSTAT_PID" 2>/dev/null || true
-HEAP_PEAK=$(awk 'NR > 1 && $1 != "S0C" { used = $3 + $4 + $6 + $8; if (used > max) max = used } END { printf "%.0f", max / 1024 }' "$WORK/jstat.txt")
-kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=""
+measure_file "$WORK" "$WORK/bench.csv"
+stop_simulator "$WORK/simulator.log" > /dev/null
 
 python3 - "$WORK" "$ROWS" "$BATCH" "$HEAP" "$CONCURRENCY" "$LATENCY_MS" "$CPU_BEFORE" "$CPU_AFTER" "$HEAP_PEAK" "$RSS_PEAK" <<'PY'
 import json, sys, datetime, re
