@@ -1,12 +1,10 @@
 package dev.paylink.delivery;
 
 import dev.paylink.http.Departure;
+import dev.paylink.http.RetryAfter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -125,18 +123,7 @@ public final class RouteOutput implements Output {
         if (given instanceof Duration d) {
             return clamp(d);
         }
-        String value = given == null ? "" : given.toString().strip();
-        if (value.isEmpty()) {
-            return null;
-        }
-        if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return value.length() > 9 ? MAX_RETRY_AFTER : clamp(Duration.ofSeconds(Long.parseLong(value)));
-        }
-        try {
-            return clamp(Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()));
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return RetryAfter.parse(given == null ? null : given.toString(), now, MAX_RETRY_AFTER).orElse(null);
     }
 
     private static Duration clamp(Duration wait) {

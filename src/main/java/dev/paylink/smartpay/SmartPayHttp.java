@@ -3,6 +3,7 @@ package dev.paylink.smartpay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paylink.Durations;
 import dev.paylink.http.Departure;
+import dev.paylink.http.RetryAfter;
 import dev.paylink.smartpay.Result.Failure;
 import dev.paylink.smartpay.Result.Missing;
 import dev.paylink.smartpay.Result.Ok;
@@ -15,10 +16,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Optional;
 import org.apache.camel.Exchange;
@@ -217,26 +214,7 @@ public final class SmartPayHttp {
 
     /** Retry-After as delay-seconds or an HTTP date, never negative, capped; empty when absent or unreadable. */
     Optional<Duration> retryAfter(String header) {
-        String value = header == null ? "" : header.strip();
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        Duration wait;
-        if (value.chars().allMatch(Character::isDigit)) {
-            wait = value.length() > 9 ? MAX_WAIT : Duration.ofSeconds(Long.parseLong(value));
-        } else {
-            try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                wait = Duration.between(clock.instant(), at);
-            } catch (DateTimeParseException e) {
-                LOG.debug("ignoring unreadable Retry-After {}", value);
-                return Optional.empty();
-            }
-        }
-        if (wait.isNegative()) {
-            wait = Duration.ZERO;
-        }
-        return Optional.of(wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
+        return RetryAfter.parse(header, clock.instant(), MAX_WAIT);
     }
 
     static boolean isRetryable(int status) {
