@@ -15,6 +15,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * Scale-out, tested the way it will be checked: three JVMs of the packaged jar on one PostgreSQL schema and one
  * shared data folder (inbox, archive, outbox), several files of a thousand rows, tracked payment links enriched on a
  * two-second schedule and webhooks to one receiver. The instance that is sending a file is killed with SIGKILL in
- * the middle of it; the survivors take the file over once its lease has run out and finish it.
+ * the middle of it, after a seeded share of its rows (printed; rerun one with {@code -Dscale.seed=N}); the survivors take the file over once its lease has run out and finish it.
  *
  * <p>Asserted: no action executed twice (the onOffice simulator counts), every row of every file has a final
  * status and every executed row is CREATED or UNCERTAIN, each file archived once, every tracked link looked up at
@@ -109,13 +111,15 @@ class ScaleOutIT {
                 }
             });
 
-            // The victim: an instance with a file picked up and not done, after it has sent a good part of that file.
+            // The victim: an instance with a file picked up and not done, killed once a seeded share of that file was sent.
+            long seed = Long.getLong("scale.seed", new SecureRandom().nextLong());
+            int killAfter = ROWS / 20 + new Random(seed).nextInt(ROWS * 3 / 4);
             JarProcess[] victim = new JarProcess[1];
             String[] victimFile = new String[1];
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
                 for (JarProcess app : apps) {
                     for (String name : inputs.keySet()) {
-                        if (app.logged(name + ": picked up") && !app.logged(name + ": done,") && executedOf(onOffice, name) >= ROWS / 4) {
+                        if (app.logged(name + ": picked up") && !app.logged(name + ": done,") && executedOf(onOffice, name) >= killAfter) {
                             victim[0] = app;
                             victimFile[0] = name;
                             return true;
@@ -127,8 +131,8 @@ class ScaleOutIT {
             int exit = victim[0].kill();
             Instant killedAt = Instant.now();
             int executedAtKill = executedOf(onOffice, victimFile[0]);
-            System.out.printf("ScaleOutIT: killed %s (exit %d) while it sent %s (%d of %d rows executed); folder %s%n",
-                    victim[0].log().getFileName(), exit, victimFile[0], executedAtKill, ROWS, dir);
+            System.out.printf("ScaleOutIT: seed %d (rerun with -Dscale.seed=%d): killed %s (exit %d) while it sent %s (%d of %d rows "
+                    + "executed); folder %s%n", seed, seed, victim[0].log().getFileName(), exit, victimFile[0], executedAtKill, ROWS, dir);
             List<JarProcess> survivors = apps.stream().filter(a -> a != victim[0]).toList();
 
             // A survivor takes the victim's file over within two lease intervals of the kill.
