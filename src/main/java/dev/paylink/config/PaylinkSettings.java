@@ -160,10 +160,16 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
     /** {@code url} is null for the default: an H2 file in the data folder. */
     public record Ledger(String url, String username, Secret password, int poolSize) {
 
+        /**
+         * H2 keeps 8 parsed statements per connection by default; the ledger, the delivery queue, the file locks and the
+         * metrics use more than that on each pooled connection, and parsing them again cost more than running them.
+         */
+        static final String QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
+
         /** The JDBC URL to open: the configured one, or the H2 file {@code <data>/ledger} with the durability settings. */
         public String jdbcUrl(Path data) {
             return url != null ? url
-                    : "jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE" + H2Durability.URL_SETTINGS;
+                    : "jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE" + H2Durability.URL_SETTINGS + QUERY_CACHE;
         }
     }
 

@@ -143,7 +143,7 @@ public class BatchSender {
             List<LedgerEntry> mine = entries(exchange);
             try {
                 ledger.recordOutcomes(mine.stream().<ActionOutcome>map(e -> new ActionOutcome.Held(e.key(), ActionOutcome.HoldReason.ENVELOPE, null,
-                        "could not be signed (" + t + "); nothing was sent")).toList());
+                        "could not be signed (" + t + "); nothing was sent")).toList(), mine);
             } catch (Throwable u) {
                 t.addSuppressed(u);
             }
@@ -206,7 +206,7 @@ public class BatchSender {
         List<LedgerEntry> mine = entries(exchange);
         smartml.log(actions(exchange), result, attempts);
         try {
-            ledger.recordOutcomes(result.outcomes());
+            ledger.recordOutcomes(result.outcomes(), mine);
         } catch (Throwable t) {
             throw failed("onOffice answered but the answer could not be recorded; the rows stay SENDING and become UNCERTAIN "
                     + "when the file is resumed", mine, t);

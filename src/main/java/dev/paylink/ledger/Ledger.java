@@ -39,6 +39,15 @@ public class Ledger {
      * ("index sorted") instead of sorting every remaining row of the file for each page, which made a file O(n²).
      */
     private static final String IN_INDEX_ORDER = "file_id, ";
+    /**
+     * The entry of one key (bind the key twice). ledger_entry has no index on entry_key: a key's uniqueness and its place
+     * (file, line) are in ledger_key, so that the commits that change an entry's state rewrite no page of a key index
+     * (migration V12 says why).
+     */
+    private static final String OF_KEY = "file_id = (SELECT k.file_id FROM ledger_key k WHERE k.entry_key = ?) "
+            + "AND line = (SELECT k.line FROM ledger_key k WHERE k.entry_key = ?)";
+    /** Entries joined to their keys: {@code e} found through {@code k}. */
+    private static final String KEYED = "ledger_key k JOIN ledger_entry e ON e.file_id = k.file_id AND e.line = k.line";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -109,7 +118,7 @@ public class Ledger {
     /**
      * How many rows of all files are in each final status: every ledger entry by its state (RECEIVED, SENDING, CREATED,
      * REJECTED, UNCERTAIN, TRACKED), and the rows that own no entry by theirs (INVALID, DUPLICATE). For metrics: the entries
-     * are counted along the (state, updated_at) index, the issues by a scan of their table, so the caller caches the answer.
+     * are counted by a scan of each table (no index on state: see V11), so the caller caches the answer.
      */
     public Map<String, Long> countByState() {
         return inTransaction(c -> {
@@ -189,6 +198,7 @@ public class Ledger {
             Jdbc.update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id());
             Jdbc.update(c, "DELETE FROM payment_link WHERE file_id = ?", run.id());
             Jdbc.update(c, "DELETE FROM ledger_entry WHERE file_id = ?", run.id());
+            Jdbc.update(c, "DELETE FROM ledger_key WHERE file_id = ?", run.id());
             return null;
         });
         finish(run, "FAILED", message);
@@ -281,8 +291,8 @@ public class Ledger {
         Map<String, Owner> owners = new HashMap<>();
         for (int from = 0; from < all.size(); from += IN_LIST) {
             List<String> part = all.subList(from, Math.min(all.size(), from + IN_LIST));
-            String sql = "SELECT e.entry_key, e.file_id, e.line, e.state, f.file_name FROM ledger_entry e JOIN intake_file f ON f.id = e.file_id "
-                    + "WHERE e.entry_key IN (" + String.join(",", Collections.nCopies(part.size(), "?")) + ")";
+            String sql = "SELECT k.entry_key, e.file_id, e.line, e.state, f.file_name FROM " + KEYED + " JOIN intake_file f ON f.id = e.file_id "
+                    + "WHERE k.entry_key IN (" + String.join(",", Collections.nCopies(part.size(), "?")) + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < part.size(); i++) {
                     ps.setString(i + 1, part.get(i));
@@ -300,6 +310,16 @@ public class Ledger {
     private void insertEntries(Connection c, FileRun run, List<AcceptedRow> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
+        }
+        // The key first: another instance claiming it meanwhile fails here, on its primary key, and the chunk is looked at again.
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_key (entry_key, file_id, line) VALUES (?, ?, ?)")) {
+            for (AcceptedRow row : rows) {
+                ps.setString(1, row.key());
+                ps.setLong(2, run.id());
+                ps.setLong(3, row.line());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
         OffsetDateTime now = now();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_entry (entry_key, state, file_id, line, transaction_id, price_net, "
@@ -380,7 +400,7 @@ public class Ledger {
     public List<LedgerEntry> nextToSend(FileRun run, long afterLine, int limit) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT entry_key, state, file_id, line, transaction_id, price_net, description, send_mail "
-                    + "FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED' AND line > ? ORDER BY " + IN_INDEX_ORDER + "state, line LIMIT ?")) {
+                    + "FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED' AND line > ? ORDER BY " + IN_INDEX_ORDER + "line LIMIT ?")) {
                 ps.setLong(1, run.id());
                 ps.setLong(2, afterLine);
                 ps.setInt(3, limit);
@@ -401,16 +421,32 @@ public class Ledger {
      * caller now owns: one taken meanwhile by someone else is left out, so it cannot be sent twice.
      */
     public List<LedgerEntry> markSending(List<LedgerEntry> entries) {
-        List<LedgerEntry> mine = inTransaction(c -> {
+        List<LedgerEntry> mine = entries.isEmpty() ? List.of() : inTransaction(c -> {
+            OffsetDateTime now = now();
+            // The usual case, a batch of one file, every entry still RECEIVED and listed once: one statement for the batch.
+            long fileId = entries.get(0).fileId();
+            if (entries.stream().allMatch(e -> e.fileId() == fileId) && entries.stream().map(LedgerEntry::line).distinct().count() == entries.size()) {
+                // The range makes H2 walk the (file_id, line) index; with the IN list alone it filtered every line of the file.
+                long first = entries.stream().mapToLong(LedgerEntry::line).min().orElseThrow();
+                long last = entries.stream().mapToLong(LedgerEntry::line).max().orElseThrow();
+                int moved = Jdbc.update(c, "UPDATE ledger_entry SET state = 'SENDING', send_attempts = send_attempts + 1, updated_at = ?, "
+                        + "sending_owner = ? WHERE file_id = ? AND line BETWEEN ? AND ? AND line IN (" + String.join(",", Collections.nCopies(entries.size(), "?"))
+                        + ") AND state = 'RECEIVED'", linesAfter(entries, now, instanceId, fileId, first, last));
+                if (moved == entries.size()) {
+                    return entries;
+                }
+                // Some were taken by another sender meanwhile: undone, and claimed one by one to know which are ours.
+                c.rollback();
+            }
             List<LedgerEntry> owned = new ArrayList<>(entries.size());
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE ledger_entry SET state = 'SENDING', send_attempts = send_attempts + 1, updated_at = ?, sending_owner = ? "
-                    + "WHERE entry_key = ? AND state = 'RECEIVED'")) {
-                OffsetDateTime now = now();
+                    + "WHERE file_id = ? AND line = ? AND state = 'RECEIVED'")) {
                 for (LedgerEntry e : entries) {
                     ps.setObject(1, now);
                     ps.setString(2, instanceId);
-                    ps.setString(3, e.key());
+                    ps.setLong(3, e.fileId());
+                    ps.setLong(4, e.line());
                     if (ps.executeUpdate() == 1) {
                         owned.add(e);
                     }
@@ -422,6 +458,14 @@ public class Ledger {
             syncToDisk();
         }
         return mine;
+    }
+
+    private static Object[] linesAfter(List<LedgerEntry> entries, Object... first) {
+        Object[] args = java.util.Arrays.copyOf(first, first.length + entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            args[first.length + i] = entries.get(i).line();
+        }
+        return args;
     }
 
     /**
@@ -439,48 +483,79 @@ public class Ledger {
 
     /** Records what onOffice answered for entries that are SENDING. {@link ActionOutcome.Held} puts an entry back to RECEIVED. */
     public void recordOutcomes(List<ActionOutcome> outcomes) {
+        recordOutcomes(outcomes, List.of());
+    }
+
+    /**
+     * As {@link #recordOutcomes(List)}, for outcomes of {@code sent} (the entries {@link #markSending} handed out): those
+     * are found by their file and line, without a look-up of their keys.
+     */
+    public void recordOutcomes(List<ActionOutcome> outcomes, List<LedgerEntry> sent) {
+        Map<String, LedgerEntry> known = new HashMap<>();
+        sent.forEach(e -> known.put(e.key(), e));
+        String set = "UPDATE ledger_entry SET state = ?, subsequent_payment_url = ?, mail_sent = ?, error_code = ?, message = ?, updated_at = ? WHERE ";
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_entry SET state = ?, subsequent_payment_url = ?, mail_sent = ?, "
-                    + "error_code = ?, message = ?, updated_at = ? WHERE entry_key = ? AND state = 'SENDING'")) {
+            try (PreparedStatement byLine = c.prepareStatement(set + "file_id = ? AND line = ? AND state = 'SENDING'");
+                 PreparedStatement byKey = c.prepareStatement(set + OF_KEY + " AND state = 'SENDING'")) {
                 OffsetDateTime now = now();
+                boolean anyByKey = false;
                 for (ActionOutcome o : outcomes) {
-                    String url = null;
-                    Boolean mail = null;
-                    Integer code = null;
-                    String message;
-                    EntryState state;
-                    if (o instanceof ActionOutcome.Created cr) {
-                        state = EntryState.CREATED;
-                        url = cr.subsequentPaymentUrl();
-                        mail = cr.mailToCustomerSent();
-                        message = null;
-                    } else if (o instanceof ActionOutcome.Rejected r) {
-                        state = EntryState.REJECTED;
-                        code = r.errorCode();
-                        message = r.message();
-                    } else if (o instanceof ActionOutcome.Uncertain u) {
-                        state = EntryState.UNCERTAIN;
-                        code = u.errorCode();
-                        message = u.message();
+                    LedgerEntry e = known.get(o.identifier());
+                    PreparedStatement ps = e != null ? byLine : byKey;
+                    bindOutcome(ps, o, now);
+                    if (e != null) {
+                        ps.setLong(7, e.fileId());
+                        ps.setLong(8, e.line());
                     } else {
-                        ActionOutcome.Held h = (ActionOutcome.Held) o;
-                        state = EntryState.RECEIVED;
-                        code = h.errorCode();
-                        message = "held back (" + h.reason() + "): " + h.message();
+                        ps.setString(7, o.identifier());
+                        ps.setString(8, o.identifier());
+                        anyByKey = true;
                     }
-                    ps.setString(1, state.name());
-                    ps.setString(2, Jdbc.truncate(url, 2000));
-                    Jdbc.setBoolean(ps, 3, mail);
-                    Jdbc.setInt(ps, 4, code);
-                    ps.setString(5, Jdbc.truncate(message, 2000));
-                    ps.setObject(6, now);
-                    ps.setString(7, o.identifier());
                     ps.addBatch();
                 }
-                ps.executeBatch();
+                if (anyByKey) {
+                    byKey.executeBatch();
+                }
+                if (!known.isEmpty()) {
+                    byLine.executeBatch();
+                }
             }
             return null;
         });
+    }
+
+    /** Parameters 1-6 of an outcome's update: state, url, mail sent, error code, message, updated at. */
+    private static void bindOutcome(PreparedStatement ps, ActionOutcome o, OffsetDateTime now) throws SQLException {
+        String url = null;
+        Boolean mail = null;
+        Integer code = null;
+        String message;
+        EntryState state;
+        if (o instanceof ActionOutcome.Created cr) {
+            state = EntryState.CREATED;
+            url = cr.subsequentPaymentUrl();
+            mail = cr.mailToCustomerSent();
+            message = null;
+        } else if (o instanceof ActionOutcome.Rejected r) {
+            state = EntryState.REJECTED;
+            code = r.errorCode();
+            message = r.message();
+        } else if (o instanceof ActionOutcome.Uncertain u) {
+            state = EntryState.UNCERTAIN;
+            code = u.errorCode();
+            message = u.message();
+        } else {
+            ActionOutcome.Held h = (ActionOutcome.Held) o;
+            state = EntryState.RECEIVED;
+            code = h.errorCode();
+            message = "held back (" + h.reason() + "): " + h.message();
+        }
+        ps.setString(1, state.name());
+        ps.setString(2, Jdbc.truncate(url, 2000));
+        Jdbc.setBoolean(ps, 3, mail);
+        Jdbc.setInt(ps, 4, code);
+        ps.setString(5, Jdbc.truncate(message, 2000));
+        ps.setObject(6, now);
     }
 
     /** Entries of a run that are not finished: RECEIVED (not yet or held back) or SENDING. */
@@ -490,8 +565,9 @@ public class Ledger {
 
     public Optional<ResultLine> entry(String key) {
         return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(ENTRY_RESULT + " WHERE entry_key = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(ENTRY_RESULT + " WHERE " + OF_KEY)) {
                 ps.setString(1, key);
+                ps.setString(2, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(entryResult(rs)) : Optional.<ResultLine>empty();
                 }
@@ -547,12 +623,12 @@ public class Ledger {
     // ---------------------------------------------------------------- resolutions: a person's decisions about UNCERTAIN entries
 
     private static final String TARGET = "SELECT e.entry_key, e.state, e.file_id, f.file_name, e.line, f.status "
-            + "FROM ledger_entry e JOIN intake_file f ON f.id = e.file_id";
+            + "FROM " + KEYED + " JOIN intake_file f ON f.id = e.file_id";
     private static final String RECORDED = "SELECT id, entry_key, decision, drop_file, drop_line, previous_state, new_state, applied_at FROM resolution";
 
     /** The entry of a key, with the file it came from, for a decision about it. */
     public Optional<Resolution.Target> resolutionTarget(String key) {
-        return inTransaction(c -> targets(c, TARGET + " WHERE e.entry_key = ?", key).stream().findFirst());
+        return inTransaction(c -> targets(c, TARGET + " WHERE k.entry_key = ?", key).stream().findFirst());
     }
 
     /** The entries owned by line {@code line} of files named {@code fileName}: one per run of such a file that owns one. */
@@ -588,7 +664,7 @@ public class Ledger {
         if (same.isPresent()) {
             return same.get();
         }
-        List<Resolution.Target> found = targets(c, TARGET + " WHERE e.entry_key = ?", r.key());
+        List<Resolution.Target> found = targets(c, TARGET + " WHERE k.entry_key = ?", r.key());
         if (found.isEmpty()) {
             return new Resolution.Result(Resolution.Outcome.REFUSED, null, "no ledger entry has the key " + r.key());
         }
@@ -606,7 +682,8 @@ public class Ledger {
             case DROP -> "dropped by a person: " + r.reason();
         };
         int moved = Jdbc.update(c, "UPDATE ledger_entry SET state = ?, subsequent_payment_url = ?, mail_sent = NULL, error_code = NULL, message = ?, "
-                + "updated_at = ? WHERE entry_key = ? AND state = 'UNCERTAIN'", r.decision().target().name(), url, Jdbc.truncate(message, 2000), now, r.key());
+                + "updated_at = ? WHERE " + OF_KEY + " AND state = 'UNCERTAIN'", r.decision().target().name(), url, Jdbc.truncate(message, 2000), now,
+                r.key(), r.key());
         if (moved == 0) {
             // Waiting for the row lock of the same line applied at this moment elsewhere (PostgreSQL): it is recorded now.
             same = alreadyApplied(c, r);
@@ -614,7 +691,7 @@ public class Ledger {
                 return same.get();
             }
             Optional<Resolution.Recorded> last = recorded(c, RECORDED + " WHERE entry_key = ? ORDER BY entry_key, id DESC LIMIT 1", r.key());
-            String state = targets(c, TARGET + " WHERE e.entry_key = ?", r.key()).get(0).state();
+            String state = targets(c, TARGET + " WHERE k.entry_key = ?", r.key()).get(0).state();
             return new Resolution.Result(Resolution.Outcome.REFUSED, null, last.map(l -> "already resolved " + l.describe() + "; the entry is " + state + " now")
                     .orElse("the entry is " + state + ", not UNCERTAIN: only UNCERTAIN entries are resolved"));
         }
@@ -644,7 +721,7 @@ public class Ledger {
         if (keys.isEmpty()) {
             return List.of();
         }
-        return inTransaction(c -> sendable(c, "e.entry_key IN (" + String.join(",", Collections.nCopies(keys.size(), "?")) + ")", keys.toArray()));
+        return inTransaction(c -> sendable(c, "k.entry_key IN (" + String.join(",", Collections.nCopies(keys.size(), "?")) + ")", keys.toArray()));
     }
 
     /**
@@ -652,14 +729,14 @@ public class Ledger {
      * Read through the few resolutions not yet announced, never through the ledger's RECEIVED entries.
      */
     public List<LedgerEntry> pendingResends(int limit) {
-        return inTransaction(c -> sendable(c, "e.entry_key IN (SELECT r.entry_key FROM resolution r WHERE r.announced_at IS NULL "
+        return inTransaction(c -> sendable(c, "k.entry_key IN (SELECT r.entry_key FROM resolution r WHERE r.announced_at IS NULL "
                 + "AND r.decision = 'RESEND') LIMIT ?", new Object[] {limit}));
     }
 
     private static List<LedgerEntry> sendable(Connection c, String where, Object[] args) throws SQLException {
         List<LedgerEntry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT e.entry_key, e.file_id, e.line, e.transaction_id, e.price_net, e.description, "
-                + "e.send_mail FROM ledger_entry e WHERE e.state = 'RECEIVED' AND " + where)) {
+                + "e.send_mail FROM " + KEYED + " WHERE e.state = 'RECEIVED' AND " + where)) {
             Jdbc.bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -677,25 +754,45 @@ public class Ledger {
      * never sent again automatically. Call at start, before anything of this instance sends.
      */
     public int markResendsInterrupted() {
-        return inTransaction(c -> Jdbc.update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE state = 'SENDING' "
-                        + RESENDS, INTERRUPTED_RESEND, now()));
+        return inTransaction(c -> resendsInterrupted(c, "", now()));
     }
 
     /**
      * As {@link #markResendsInterrupted()} with several instances on this database: only resends whose sender is gone,
      * that is, whose instance lock ({@link OwnerLocks}) was not renewed since {@code liveSince} or is not there, or that
      * name no sender (marked before the sender was recorded). {@code atStart}: this instance's own as well (an earlier
-     * life under the same paylink.cluster.instance-id). One statement, so a sender that registers and sends meanwhile
-     * is seen alive.
+     * life under the same paylink.cluster.instance-id). One statement per entry, so a sender that registers and sends
+     * meanwhile is seen alive.
      */
     public int markResendsInterrupted(boolean atStart, Instant liveSince) {
-        return inTransaction(c -> Jdbc.update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE state = 'SENDING' "
-                        + RESENDS + " AND (sending_owner IS NULL OR sending_owner = ? OR NOT EXISTS (SELECT 1 FROM " + OwnerLocks.TABLE + " l "
-                        + "WHERE l.processorName = ? AND l.messageId = CONCAT(?, ledger_entry.sending_owner) AND l.createdAt >= ?))",
-                INTERRUPTED_RESEND, now(), atStart ? instanceId : "", OwnerLocks.PROCESSOR, OwnerLocks.INSTANCE, Jdbc.timestamp(liveSince)));
+        return inTransaction(c -> resendsInterrupted(c, " AND (sending_owner IS NULL OR sending_owner = ? OR NOT EXISTS (SELECT 1 FROM "
+                        + OwnerLocks.TABLE + " l WHERE l.processorName = ? AND l.messageId = CONCAT(?, ledger_entry.sending_owner) AND l.createdAt >= ?))",
+                now(), atStart ? instanceId : "", OwnerLocks.PROCESSOR, OwnerLocks.INSTANCE, Jdbc.timestamp(liveSince)));
     }
 
-    private static final String RESENDS = "AND entry_key IN (SELECT r.entry_key FROM resolution r WHERE r.announced_at IS NULL AND r.decision = 'RESEND')";
+    /** The resends still SENDING (found through their resolutions and keys, not a scan by state) that {@code also} holds for. */
+    private static int resendsInterrupted(Connection c, String also, OffsetDateTime now, Object... alsoArgs) throws SQLException {
+        List<long[]> resends = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.file_id, k.line FROM resolution r JOIN ledger_key k ON k.entry_key = r.entry_key "
+                + "WHERE r.announced_at IS NULL AND r.decision = 'RESEND'"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                resends.add(new long[] {rs.getLong(1), rs.getLong(2)});
+            }
+        }
+        int moved = 0;
+        for (long[] at : resends) {
+            Object[] args = new Object[4 + alsoArgs.length];
+            args[0] = INTERRUPTED_RESEND;
+            args[1] = now;
+            args[2] = at[0];
+            args[3] = at[1];
+            System.arraycopy(alsoArgs, 0, args, 4, alsoArgs.length);
+            moved += Jdbc.update(c, "UPDATE ledger_entry SET state = 'UNCERTAIN', message = ?, updated_at = ? WHERE file_id = ? AND line = ? "
+                    + "AND state = 'SENDING'" + also, args);
+        }
+        return moved;
+    }
+
     private static final String INTERRUPTED_RESEND = "interrupted while being sent again (crash or kill); the link may exist";
 
     /** Applied decisions whose entry has settled (not RECEIVED or SENDING) and that were not announced yet, in order. */
@@ -703,7 +800,8 @@ public class Ledger {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT r.id, r.entry_key, r.decision, r.drop_file, r.drop_line, r.previous_state, "
                     + "r.new_state, r.applied_at, r.reason, r.decided_at, e.state, e.subsequent_payment_url, f.id, f.file_name, f.sha256, "
-                    + "f.report_base, e.line FROM resolution r JOIN ledger_entry e ON e.entry_key = r.entry_key JOIN intake_file f ON f.id = e.file_id "
+                    + "f.report_base, e.line FROM resolution r JOIN ledger_key k ON k.entry_key = r.entry_key "
+                    + "JOIN ledger_entry e ON e.file_id = k.file_id AND e.line = k.line JOIN intake_file f ON f.id = e.file_id "
                     + "WHERE r.announced_at IS NULL AND e.state NOT IN ('RECEIVED', 'SENDING') ORDER BY r.id LIMIT ?")) {
                 ps.setInt(1, limit);
                 List<Resolution.Settled> settled = new ArrayList<>();

@@ -58,7 +58,7 @@ final class Counts {
 
     /**
      * Everything the metrics show. {@code trackedLinks} is null when enrichment is off. Rows by status is the dear part: about
-     * 0.3 s on H2 for a ledger of 1,000,000 entries (along the (state, updated_at) index), so it is read once per {@code maxAge}.
+     * a scan of the ledger (no index on state, see migration V11), so it is read once per {@code maxAge}.
      */
     static Counts of(Ledger ledger, Deliveries deliveries, TrackedLinks trackedLinks, Duration maxAge, Clock clock, Redactor redactor) {
         return new Counts(ledger::countByState, deliveries::countByState, trackedLinks == null ? () -> -1L : trackedLinks::open, maxAge, clock,

@@ -44,11 +44,11 @@ class BatchSenderTest {
         }
 
         @Override
-        public void recordOutcomes(List<ActionOutcome> outcomes) {
+        public void recordOutcomes(List<ActionOutcome> outcomes, List<LedgerEntry> sent) {
             if (broken.equals("recordOutcomes")) {
                 throw new StackOverflowError();
             }
-            super.recordOutcomes(outcomes);
+            super.recordOutcomes(outcomes, sent);
         }
     }
 
