@@ -55,6 +55,8 @@ final class FileClaims implements Closeable {
     private long duplicates;
     private long problems;
     private boolean done;
+    /** Sending stopped before the end (paused, stopping): a read opened again would start at the top, out of step. */
+    private boolean closed;
     private String changed;
 
     FileClaims(Ledger ledger, RowValidator validator, Watchdog watchdog, Path path, FileRun run, FileFacts facts, ReadCheck.Result firstRead,
@@ -80,9 +82,9 @@ final class FileClaims implements Closeable {
         return changed;
     }
 
-    /** Reads, checks and claims the next chunk of rows (one ledger transaction); nothing once {@link #done()}. */
+    /** Reads, checks and claims the next chunk of rows (one ledger transaction); nothing once {@link #done()} or closed. */
     synchronized void claimNext() {
-        if (done) {
+        if (done || closed) {
             return;
         }
         String name = run.fileName();
@@ -164,6 +166,7 @@ final class FileClaims implements Closeable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         closeSource();
     }
 

@@ -28,7 +28,7 @@ public class FileIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileIntake.class);
     /** Rows per claim (one ledger transaction) and per print of the first read. */
-    static final int CHUNK = 1000;
+    private static final int CHUNK = 1000;
 
     private final Ledger ledger;
     private final IntakeSettings settings;
