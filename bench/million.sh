@@ -58,15 +58,15 @@ created = first(f"{work}/simulator.log", r"onOffice sandbox: token .*: [1-9]\d* 
 handed = first(f"{work}/app.log", r"million\.csv: first batch handed out (\d+) ms")
 readable = first(f"{work}/app.log", r"million\.csv: \d+ rows readable, read in (\d+) ms")
 to_link = (clock(created) - clock(picked)) % 86400 if picked and created else float("nan")
+pass1 = int(re.search(r"read in (\d+) ms", readable).group(1)) / 1000 if readable else float("nan")
+to_batch = int(re.search(r"out (\d+) ms", handed).group(1)) / 1000 if handed else float("nan")
 sizes = [int(x) for x in open(f"{work}/ledger-size.txt").read().split()] or [0]
 cpu = float(cpu1) - float(cpu0)
 sim = open(f"{work}/simulator.log").read()
 m = re.search(r"(\d+) actions executed, (\d+) repeated executions", sim)
 print(f"rows {rows:,}  batch-size {batch}  concurrency {conc}  heap {heap}")
 print(f"  results: {s['counts']}")
-print(f"  pick-up -> first link created {to_link:.2f} s"
-      + (f"  (pass 1, every row read: {int(re.search(r'read in (\d+) ms', readable).group(1)) / 1000:.2f} s;" if readable else "  (")
-      + (f" first batch handed out at {int(re.search(r'out (\d+) ms', handed).group(1)) / 1000:.2f} s)" if handed else ")"))
+print(f"  pick-up -> first link created {to_link:.2f} s  (pass 1, every row read: {pass1:.2f} s; first batch handed out at {to_batch:.2f} s)")
 print(f"  pick-up -> results written {total:.1f} s  ->  {rows / total:,.0f} rows/s")
 print(f"  app CPU for the file {cpu:.1f} s = {cpu * 1e6 / rows:.0f} us/row")
 print(f"  peak heap used {heap_peak} MB  peak RSS {rss_peak} MB")
