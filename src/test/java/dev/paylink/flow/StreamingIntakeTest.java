@@ -177,6 +177,30 @@ class StreamingIntakeTest {
         assertThat(onOffice.repeatedExecutions()).isZero();
     }
 
+    @Test
+    void anOutageWhileMostRowsAreUnclaimedKeepsTheFileWhichResumesAndSendsEveryRowOnce() throws Exception {
+        startApp(25);
+        IntakeGate gate = app.bean("intakeGate", IntakeGate.class);
+        atFirstRequest = () -> onOffice.startOutage(503);
+
+        drop(app.inbox(), "stormy.csv", csv(ROWS, i -> 1 + i % 90));
+
+        await().atMost(Duration.ofSeconds(30)).until(gate::paused);
+        assertThat(count("SELECT COUNT(*) FROM ledger_entry")).as("rows claimed when sending paused").isLessThan(ROWS);
+        assertThat(count("SELECT COUNT(*) FROM intake_file WHERE accepted")).isZero();
+        assertThat(app.inbox().resolve("stormy.csv")).exists();
+        onOffice.endOutage();
+
+        JsonNode summary = awaitSummary(app.outbox(), "stormy");
+        int uncertain = summary.at("/counts/UNCERTAIN").asInt();
+        assertThat(summary.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(summary.get("rows").asInt()).isEqualTo(ROWS);
+        assertThat(uncertain).as("the batches out when the outage began").isBetween(1, 2 * 25);
+        assertThat(summary.at("/counts/CREATED").asInt()).isEqualTo(ROWS - uncertain);
+        assertThat(onOffice.executedCount()).isEqualTo(ROWS - uncertain);
+        assertThat(onOffice.repeatedExecutions()).isZero();
+    }
+
     private long count(String sql) {
         try (Connection c = app.bean("ledgerDataSource", DataSource.class).getConnection(); PreparedStatement ps = c.prepareStatement(sql);
              ResultSet rs = ps.executeQuery()) {
