@@ -1,41 +1,34 @@
 package dev.paylink.flow;
 
 import dev.paylink.Plural;
-import dev.paylink.intake.AcceptedRow;
 import dev.paylink.intake.FileFacts;
 import dev.paylink.intake.FileSniffer;
 import dev.paylink.intake.IntakeSettings;
-import dev.paylink.intake.InvalidRow;
-import dev.paylink.intake.RowInput;
-import dev.paylink.intake.RowReaders;
-import dev.paylink.intake.RowSource;
+import dev.paylink.intake.ReadCheck;
 import dev.paylink.intake.RowValidator;
 import dev.paylink.intake.UnreadableFileException;
-import dev.paylink.intake.Validated;
 import dev.paylink.ledger.FileRun;
 import dev.paylink.ledger.Ledger;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Phase 1 of a file: read every row, validate it, and claim its key in the ledger, chunk by chunk, before
- * anything is sent. A file that cannot be read to the end is refused as a whole and nothing of it is sent.
+ * Pass 1 of a file: reads and parses every row to the end ({@link ReadCheck}), holding none, so that a file that cannot be
+ * read to the end is refused as a whole before anything of it is claimed or sent. Its rows are then validated and claimed
+ * chunk by chunk as they are sent ({@link FileClaims}, driven by {@link SendQueue}).
  */
 public class FileIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileIntake.class);
+    /** Rows per claim (one ledger transaction) and per print of the first read. */
     private static final int CHUNK = 1000;
-    private static final int LOGGED_PROBLEMS_PER_FILE = 20;
 
     private final Ledger ledger;
     private final IntakeSettings settings;
@@ -45,7 +38,7 @@ public class FileIntake {
     private final Watchdog watchdog;
     private final Consumer<FileRun> onAccepted;
 
-    /** @param onAccepted told about each run whose rows were just read and claimed (e.g. to say who tracks its payment links) */
+    /** @param onAccepted told about each run once all its rows are read and claimed (e.g. to say who tracks its payment links) */
     public FileIntake(Ledger ledger, IntakeSettings settings, Duration progressInterval, Clock clock, Watchdog watchdog,
                       Consumer<FileRun> onAccepted) {
         this.watchdog = watchdog;
@@ -66,74 +59,45 @@ public class FileIntake {
         FileRun run = ledger.beginRun(name, facts.sha256());
         if (run.completed()) {
             // Killed between "done" and the move, or dropped again unchanged: its run is finished, nothing is read.
-            return new AcceptedFile(path, run, facts, List.of(), started);
+            return new AcceptedFile(path, run, facts, List.of(), started, null);
         }
         if (run.accepted()) {
             LOG.info("{}: resuming an unfinished run (every row already accepted); sending what is left", name);
-            return new AcceptedFile(path, run, facts, ledger.unknownColumns(run), started);
+            return new AcceptedFile(path, run, facts, ledger.unknownColumns(run), started, null);
         }
         if (run.resumed()) {
             LOG.info("{}: resuming an unfinished run; reading the file again", name);
             ledger.restartAcceptance(run);
         }
+        ReadCheck.Result read = check(path, run, facts);
+        ProgressLog claimed = new ProgressLog(LOG, name + ": claimed", progressInterval);
+        return new AcceptedFile(path, run, facts, read.unknownColumns(), started,
+                new FileClaims(ledger, validator, watchdog, path, run, facts, read, claimed, onAccepted));
+    }
+
+    private ReadCheck.Result check(Path path, FileRun run, FileFacts facts) {
+        String name = run.fileName();
+        ProgressLog progress = new ProgressLog(LOG, name + ": read", progressInterval);
+        long began = System.nanoTime();
+        ReadCheck.Result read;
         try {
-            AcceptedFile read = readAndClaim(path, run, facts, started);
-            onAccepted.accept(run);
-            return read;
+            read = ReadCheck.run(path, facts, CHUNK, rows -> {
+                progress.update(rows, 0);
+                watchdog.progress(name, "reading, " + rows + " rows read");
+            });
         } catch (UnreadableFileException e) {
             ledger.fail(run, e.getMessage());
             throw e;
         }
-    }
-
-    private AcceptedFile readAndClaim(Path path, FileRun run, FileFacts facts, Instant started) {
-        String name = run.fileName();
-        ProgressLog progress = new ProgressLog(LOG, name + ": read", progressInterval);
-        List<AcceptedRow> accepted = new ArrayList<>(CHUNK);
-        List<InvalidRow> invalid = new ArrayList<>();
-        long rows = 0;
-        long claimed = 0;
-        long duplicates = 0;
-        long problems = 0;
-        List<String> unknownColumns;
-        try (RowSource source = RowReaders.open(path, facts)) {
-            while (source.hasNext()) {
-                RowInput input = source.next();
-                rows++;
-                Validated result = validator.validate(input);
-                if (result instanceof Validated.Valid valid) {
-                    accepted.add(valid.row());
-                } else {
-                    InvalidRow bad = ((Validated.Invalid) result).row();
-                    invalid.add(bad);
-                    if (++problems <= LOGGED_PROBLEMS_PER_FILE) {
-                        LOG.warn("{}: {}", name, bad.describe());
-                    }
-                }
-                if (accepted.size() + invalid.size() >= CHUNK) {
-                    Ledger.ChunkResult r = ledger.accept(run, accepted, invalid);
-                    claimed += r.claimed();
-                    duplicates += r.duplicates();
-                    accepted.clear();
-                    invalid.clear();
-                    watchdog.progress(name, "reading, " + rows + " rows read");
-                }
-                progress.update(rows, 0);
+        if (!read.sha256().equals(facts.sha256())) {
+            if (!run.resumed()) {
+                ledger.fail(run, "changed while it was being read");
             }
-            Ledger.ChunkResult r = ledger.accept(run, accepted, invalid);
-            claimed += r.claimed();
-            duplicates += r.duplicates();
-            unknownColumns = source.unknownColumns();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + name, e);
+            // Still being written, or replaced: nothing was claimed; the file is read again after the back-off.
+            throw new IllegalStateException(name + ": the file changed while it was being read (its SHA-256 differs between two reads)");
         }
-        if (problems > LOGGED_PROBLEMS_PER_FILE) {
-            LOG.warn("{}: {} more; every one is listed in the results file", name, Plural.of(problems - LOGGED_PROBLEMS_PER_FILE, "invalid row"));
-        }
-        ledger.markAccepted(run, rows, unknownColumns);
-        LOG.info("{}: {} read ({}, {}): {} new, {}, {} invalid{}", name, Plural.of(rows, "row"), facts.format(), facts.charsetNote(),
-                claimed, Plural.of(duplicates, "duplicate"), problems,
-                unknownColumns.isEmpty() ? "" : "; unknown columns ignored: " + String.join(", ", unknownColumns));
-        return new AcceptedFile(path, run, facts, unknownColumns, started);
+        LOG.info("{}: {} readable, read in {} ms; claiming and sending them in chunks of {}", name, Plural.of(read.rows(), "row"),
+                (System.nanoTime() - began) / 1_000_000, CHUNK);
+        return read;
     }
 }

@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Phase 3 of a file: once no row waits for sending, writes {@code outbox/x.results.csv} (from the ledger, in
+ * The last step of a file: once no row waits for sending, writes {@code outbox/x.results.csv} (from the ledger, in
  * line order) and {@code outbox/x.summary.json}, and says where the input file goes. Files are written under a
  * temporary name and renamed, so a reader never sees half a report.
  */
@@ -74,13 +74,38 @@ public class FileReports {
      * reports under the same name again; killed after, the file is archived without being read again.
      */
     public String complete(AcceptedFile file) throws IOException {
+        if (file.claims() != null) {
+            file.claims().close();
+        }
+        if (file.changed() != null) {
+            return changed(file);
+        }
         long waiting = ledger.unfinished(file.run());
-        if (waiting > 0) {
-            throw new SendingPausedException(file.name() + ": " + waiting + " rows wait to be sent (sending is paused or the app is stopping); "
-                    + "the file stays in the inbox and resumes");
+        if (waiting > 0 || !file.allClaimed()) {
+            throw new SendingPausedException(file.name() + ": " + (waiting > 0 ? waiting + " rows wait" : "rows wait") + " to be sent "
+                    + "(sending is paused or the app is stopping); the file stays in the inbox and resumes");
         }
         String base = file.run().reportBase() != null ? file.run().reportBase() : freeReportBase(file.name());
         ledger.setReportBase(file.run(), base);
+        Path target = FolderTargets.free(archive, file.name());
+        Written w = writeResults(file, base);
+        var facts = file.facts();
+        FileSummary summary = new FileSummary(file.name(), file.run().id(), "COMPLETED", facts.sha256(), facts.format().name(), facts.charset().name(),
+                facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), w.rows(), w.counts(), file.unknownColumns(), null, null,
+                w.results().getFileName().toString(), relative(target), file.startedAt().toString(), clock.instant().toString());
+        writeSummary(base, summary);
+        events.publish(Event.stable(EventTypes.FILE_COMPLETED, "run " + file.run().id(), summary, clock));
+        ledger.complete(file.run(), target.toAbsolutePath().toString());
+        gate.succeeded(file.name());
+        LOG.info("{}: done, {}{}; results in {}", file.name(), Plural.of(w.rows(), "row"), spoken(w.counts()), w.results());
+        return target.toAbsolutePath().toString();
+    }
+
+    private record Written(Path results, long rows, Map<String, Long> counts) {
+    }
+
+    /** {@code outbox/<base>.results.csv} from the ledger, in line order, with a link.* event per line that has one. */
+    private Written writeResults(AcceptedFile file, String base) throws IOException {
         Files.createDirectories(outbox);
         Path results = outbox.resolve(base + RESULTS);
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -102,16 +127,38 @@ public class FileReports {
             }
         }
         Files.move(tmp, results, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Path target = FolderTargets.free(archive, file.name());
+        return new Written(results, rows, counts);
+    }
+
+    /**
+     * The file changed between its first read and the claims ({@link FileClaims}): what was sent stays in the ledger and
+     * is reported (a drop of the file again finds those rows DUPLICATE, never sends them twice); rows claimed and not sent
+     * are released; the run is FAILED and the file goes to the error folder with {@code x.error.txt}, like an unreadable file.
+     */
+    private String changed(AcceptedFile file) throws IOException {
+        String reason = file.changed();
+        int released = ledger.releaseUnsent(file.run());
+        String base = file.run().reportBase() != null ? file.run().reportBase() : freeReportBase(file.name());
+        ledger.setReportBase(file.run(), base);
+        Written w = writeResults(file, base);
+        Path target = FolderTargets.free(error, file.name());
+        Instant now = clock.instant();
+        Files.writeString(target.resolveSibling(target.getFileName() + ".error.txt"), "paylink-routes stopped sending " + file.name() + "\n"
+                + "when:   " + now + "\n"
+                + "reason: " + reason + "\n\n"
+                + "The rows listed in " + w.results().getFileName() + " were handled (" + spoken(w.counts()).replaceFirst("^: ", "") + "); "
+                + released + " claimed rows and the rest of the file were not sent. Drop the file again: rows already sent are "
+                + "reported as duplicates and never sent twice.\n", StandardCharsets.UTF_8);
         var facts = file.facts();
-        FileSummary summary = new FileSummary(file.name(), file.run().id(), "COMPLETED", facts.sha256(), facts.format().name(), facts.charset().name(),
-                facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), rows, counts, file.unknownColumns(), null, null,
-                results.getFileName().toString(), relative(target), file.startedAt().toString(), clock.instant().toString());
+        FileSummary summary = new FileSummary(file.name(), file.run().id(), "FAILED", facts.sha256(), facts.format().name(), facts.charset().name(),
+                facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), w.rows(), w.counts(), file.unknownColumns(), reason, null,
+                w.results().getFileName().toString(), relative(target), file.startedAt().toString(), now.toString());
         writeSummary(base, summary);
-        events.publish(Event.stable(EventTypes.FILE_COMPLETED, "run " + file.run().id(), summary, clock));
-        ledger.complete(file.run(), target.toAbsolutePath().toString());
+        events.publish(Event.stable(EventTypes.FILE_FAILED, "run " + file.run().id(), summary, clock));
+        ledger.abandon(file.run(), reason);
         gate.succeeded(file.name());
-        LOG.info("{}: done, {}{}; results in {}", file.name(), Plural.of(rows, "row"), spoken(counts), results);
+        LOG.error("{}: {}; {} handled are in {}, {} released; moved to {}", file.name(), reason, Plural.of(w.rows(), "row"), w.results(),
+                Plural.of(released, "claimed row"), target);
         return target.toAbsolutePath().toString();
     }
 

@@ -80,7 +80,7 @@ public final class IntakeWiring {
                 camel.createProducerTemplate());
         registry.bind("resignBatch", (Processor) sender::resign);
         registry.bind("fileIntake", new FileIntake(ledger, intake.rows(), intake.progressInterval(), clock, watchdog, enrichmentOff));
-        registry.bind("sendQueue", new SendQueue(ledger, gate, sender, watchdog, o.batchSize(), intake.progressInterval()));
+        registry.bind("sendQueue", new SendQueue(ledger, gate, sender, watchdog, o.batchSize(), intake.progressInterval(), clock));
         registry.bind("batchSender", sender);
         // Results files: ',' by default; ';' and a BOM open by double-click in German Excel.
         ReportFormat reportFormat = ReportFormat.of(config.report().delimiter(), config.report().bom());

@@ -31,6 +31,11 @@ public final class RowReaders {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        return open(in, facts);
+    }
+
+    /** As {@link #open(Path, FileFacts)}, on a stream of the file's bytes (closed with the source, or here if opening fails). */
+    public static RowSource open(InputStream in, FileFacts facts) {
         try {
             Reader reader = skipBom(new InputStreamReader(in, facts.charset()));
             return switch (facts.format()) {
@@ -40,7 +45,7 @@ public final class RowReaders {
             };
         } catch (IOException e) {
             closeQuietly(in);
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException("cannot read the file", e);
         } catch (RuntimeException e) {
             closeQuietly(in);
             throw e;

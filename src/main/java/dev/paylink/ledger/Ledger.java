@@ -173,7 +173,10 @@ public class Ledger {
         inTransaction(c -> Jdbc.update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id()));
     }
 
-    /** Every row is read and claimed; later pick-ups of the same unfinished run skip reading. */
+    /**
+     * Every row is read and claimed (sending may still be under way: claims and sends overlap); later pick-ups of the same
+     * unfinished run skip reading and send what is left.
+     */
     public void markAccepted(FileRun run, long rowsRead, List<String> unknownColumns) {
         inTransaction(c -> Jdbc.update(c, "UPDATE intake_file SET accepted = TRUE, rows_read = ?, unknown_columns = ? WHERE id = ?",
                 rowsRead, Jdbc.truncate(String.join(",", unknownColumns), 4000), run.id()));
@@ -186,8 +189,8 @@ public class Ledger {
     }
 
     /**
-     * The file cannot be read: drop what this run claimed (nothing of it was sent: sending starts only after
-     * every row is claimed) so that a corrected file is not reported as duplicates, and mark the run failed.
+     * The file cannot be read: drop what this run claimed (nothing of it was sent: nothing is claimed before the whole
+     * file was read once) so that a corrected file is not reported as duplicates, and mark the run failed.
      */
     public void fail(FileRun run, String message) {
         inTransaction(c -> {
@@ -201,6 +204,23 @@ public class Ledger {
             Jdbc.update(c, "DELETE FROM ledger_key WHERE file_id = ?", run.id());
             return null;
         });
+        finish(run, "FAILED", message);
+    }
+
+    /**
+     * The file changed while its rows were being claimed and sent: its claimed rows that were not sent (RECEIVED) are
+     * dropped, so that the file dropped again sends them; what was sent stays, and is a DUPLICATE then. Returns how many.
+     */
+    public int releaseUnsent(FileRun run) {
+        return inTransaction(c -> {
+            Jdbc.update(c, "DELETE FROM payment_link WHERE file_id = ? AND entry_key IN "
+                    + "(SELECT entry_key FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED')", run.id(), run.id());
+            return Jdbc.update(c, "DELETE FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED'", run.id());
+        });
+    }
+
+    /** A run stopped for good after some of its rows were sent ({@link #releaseUnsent}): FAILED, with why. */
+    public void abandon(FileRun run, String message) {
         finish(run, "FAILED", message);
     }
 

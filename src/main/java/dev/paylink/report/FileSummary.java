@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * {@code x.summary.json}: what became of one dropped file.
  *
- * @param status  COMPLETED, or FAILED when the file could not be read (then {@code error} says why and nothing was sent)
+ * @param status  COMPLETED, or FAILED when the file could not be read (then {@code error} says why and nothing was sent) or
+ *                changed while it was being sent (then {@code counts} says what was sent before sending stopped)
  * @param counts  rows per result status, every status present (zero included)
  * @param run     the ledger's id of the run these reports belong to (a file of the same name dropped again is another run,
  *                and its reports are written beside these, never over them)

@@ -184,6 +184,28 @@ class IntakeFlowTest {
         assertThat(onOffice.executionsByIdentifier()).containsOnlyKeys("R-4");
     }
 
+    @Test
+    void aRunKilledWhileItsRowsWereStillBeingClaimedReadsAgainAndSendsOnlyWhatNoRequestCarried() throws Exception {
+        String content = "reference,transactionid,priceNet,description\nR-2,1100135697,10.00,a\nR-3,1100135698,11.00,b\n"
+                + "R-4,1100135699,12.00,c\nR-5,1100135700,13.00,d\nR-6,1100135697,10.00,a\n";
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        // The state a kill leaves while claims and sends overlap: lines 2-4 claimed (not all: the run is not accepted),
+        // R-3 answered, R-2 on its way, R-4 claimed and not sent; lines 5-6 never read by that run.
+        Ledger ledger = app.bean("ledger", Ledger.class);
+        FileRun run = ledger.beginRun("cut.csv", Drops.sha256(bytes));
+        ledger.accept(run, List.of(claim(2, "R-2", "1100135697"), claim(3, "R-3", "1100135698"), claim(4, "R-4", "1100135699")), List.of());
+        assertThat(ledger.markSending(ledger.nextToSend(run, 0, 2))).hasSize(2);
+        ledger.recordOutcomes(List.of(new ActionOutcome.Created("R-3", "https://before.invalid/3", false)));
+
+        drop(app.inbox(), "cut.csv", bytes);
+        JsonNode summary = awaitSummary(app.outbox(), "cut");
+
+        assertThat(summary.get("rows").asInt()).isEqualTo(5);
+        assertThat(results(app.outbox(), "cut").subList(1, 6)).extracting(r -> r.get(1) + " " + r.get(2))
+                .containsExactly("R-2 UNCERTAIN", "R-3 CREATED", "R-4 CREATED", "R-5 CREATED", "R-6 CREATED");
+        assertThat(onOffice.executionsByIdentifier()).containsOnlyKeys("R-4", "R-5", "R-6");
+    }
+
     private static AcceptedRow claim(long line, String reference, String tx) {
         return new AcceptedRow(line, reference, new PaymentLinkRequest(tx, new BigDecimal("10.00"), "x", false), reference, null);
     }

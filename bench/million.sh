@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Benchmark: how soon a big file's first link exists, and that memory stays flat. One CSV of N rows through the runnable jar
+# under a small heap, against the onOffice simulator on loopback (no latency), on a fresh embedded H2 ledger.
+#   bench/million.sh [rows=1000000] [heap=-Xmx128m] [batch-size=25] [concurrency=2]
+# Prints: pick-up to the first link created (the simulator's first executed request against the app's "picked up" line,
+# both logged on this machine's clock) and to the first batch handed out (the app's own line), pick-up to results written
+# and rows/s, the app's CPU per row, peak heap (jstat) and peak RSS, and the ledger file (data/ledger.mv.db) at its largest
+# while the file ran (sampled every 250 ms) and at the end, in bytes per row.
+set -euo pipefail
+ROWS=${1:-1000000}
+HEAP=${2:--Xmx128m}
+BATCH=${3:-25}
+CONCURRENCY=${4:-2}
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_jars
+
+WORK=bench/work/$(date +%Y%m%d-%H%M%S)-million-${ROWS}rows
+mkdir -p "$WORK"
+SIZE_PID=""
+trap 'kill $SIZE_PID 2>/dev/null || true; bench_stop_all' EXIT
+
+echo "generating $ROWS rows ..."
+gen_csv "$WORK/million.csv" "$ROWS" 1100000000
+
+PORT=$(free_port)
+start_simulator "$PORT" 0 "$WORK/simulator.log"
+start_app "$WORK" "$PORT" "$BATCH" "$CONCURRENCY" "$HEAP"
+( while kill -0 "$APP_PID" 2>/dev/null; do stat -c %s "$WORK/data/ledger.mv.db" 2>/dev/null || true; sleep 0.25; done ) > "$WORK/ledger-size.txt" &
+SIZE_PID=$!
+
+measure_file "$WORK" "$WORK/million.csv"
+kill "$SIZE_PID" 2>/dev/null || true; SIZE_PID=""
+LEDGER_END=$(stat -c %s "$WORK/data/ledger.mv.db")
+stop_simulator "$WORK/simulator.log" > /dev/null
+
+python3 - "$WORK" "$ROWS" "$BATCH" "$HEAP" "$CONCURRENCY" "$CPU_BEFORE" "$CPU_AFTER" "$HEAP_PEAK" "$RSS_PEAK" "$LEDGER_END" <<'PY'
+import json, sys, datetime, re
+work, rows, batch, heap, conc, cpu0, cpu1, heap_peak, rss_peak, ledger_end = sys.argv[1:]
+rows = int(rows)
+s = json.load(open(f"{work}/data/outbox/million.summary.json"))
+t = lambda x: datetime.datetime.fromisoformat(x.replace("Z", "+00:00"))
+total = (t(s["finishedAt"]) - t(s["startedAt"])).total_seconds()
+
+def clock(line):
+    h, m, rest = line[:12].split(":")
+    return int(h) * 3600 + int(m) * 60 + float(rest)
+
+def first(path, pattern):
+    with open(path) as f:
+        for line in f:
+            if re.search(pattern, line):
+                return line
+    return None
+
+picked = first(f"{work}/app.log", r"million\.csv: picked up")
+created = first(f"{work}/simulator.log", r"onOffice sandbox: token .*: [1-9]\d* created")
+handed = first(f"{work}/app.log", r"million\.csv: first batch handed out (\d+) ms")
+readable = first(f"{work}/app.log", r"million\.csv: \d+ rows readable, read in (\d+) ms")
+to_link = (clock(created) - clock(picked)) % 86400 if picked and created else float("nan")
+pass1 = int(re.search(r"read in (\d+) ms", readable).group(1)) / 1000 if readable else float("nan")
+to_batch = int(re.search(r"out (\d+) ms", handed).group(1)) / 1000 if handed else float("nan")
+sizes = [int(x) for x in open(f"{work}/ledger-size.txt").read().split()] or [0]
+cpu = float(cpu1) - float(cpu0)
+sim = open(f"{work}/simulator.log").read()
+m = re.search(r"(\d+) actions executed, (\d+) repeated executions", sim)
+print(f"rows {rows:,}  batch-size {batch}  concurrency {conc}  heap {heap}")
+print(f"  results: {s['counts']}")
+print(f"  pick-up -> first link created {to_link:.2f} s  (pass 1, every row read: {pass1:.2f} s; first batch handed out at {to_batch:.2f} s)")
+print(f"  pick-up -> results written {total:.1f} s  ->  {rows / total:,.0f} rows/s")
+print(f"  app CPU for the file {cpu:.1f} s = {cpu * 1e6 / rows:.0f} us/row")
+print(f"  peak heap used {heap_peak} MB  peak RSS {rss_peak} MB")
+print(f"  ledger file: max {max(sizes) / 1e6:.0f} MB during the run = {max(sizes) / rows:,.0f} bytes/row; "
+      f"{int(ledger_end) / 1e6:.0f} MB at the end = {int(ledger_end) / rows:,.0f} bytes/row")
+if m:
+    print(f"  simulator: {m.group(1)} actions executed, {m.group(2)} executed twice")
+PY
+echo "work folder: $WORK"
