@@ -215,6 +215,9 @@ public class Ledger {
         return inTransaction(c -> {
             Jdbc.update(c, "DELETE FROM payment_link WHERE file_id = ? AND entry_key IN "
                     + "(SELECT entry_key FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED')", run.id(), run.id());
+            // Their keys are free again (a corrected file may claim them).
+            Jdbc.update(c, "DELETE FROM ledger_key WHERE file_id = ? AND line IN "
+                    + "(SELECT line FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED')", run.id(), run.id());
             return Jdbc.update(c, "DELETE FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED'", run.id());
         });
     }

@@ -51,6 +51,18 @@ abstract class LedgerContract {
     }
 
     @Test
+    void rowsReleasedUnsentFreeTheirKeysForACorrectedFile() {
+        FileRun changed = ledger.beginRun("a.csv", "0".repeat(64));
+        ledger.accept(changed, List.of(row(2, "k2", "1"), row(3, "k3", "2")), List.of());
+        ledger.markSending(ledger.nextToSend(changed, 0, 1));
+
+        assertThat(ledger.releaseUnsent(changed)).isEqualTo(1);
+        FileRun corrected = ledger.beginRun("a.csv", "1".repeat(64));
+        assertThat(ledger.accept(corrected, List.of(row(2, "k2", "1"), row(3, "k3", "2")), List.of())).isEqualTo(new Ledger.ChunkResult(1, 1, 0));
+        assertThat(ledger.nextToSend(corrected, 0, 10)).extracting(LedgerEntry::key).containsExactly("k3");
+    }
+
+    @Test
     void aKeySeenTwiceInOneFileIsADuplicateOfTheFirstLine() {
         FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
         ledger.accept(run, List.of(row(2, "k", "1")), List.of());
