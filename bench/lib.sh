@@ -3,8 +3,8 @@
 # (SIM_PID, APP_PID, JSTAT_PID).
 BENCH_TOKEN=sandboxTOKEN00000000000000000000
 BENCH_SECRET=sandboxSECRET-not-a-real-secret-00000000000000000000000000000000
-JAR=target/paylink-routes.jar
-SANDBOX_JAR=target/paylink-routes-sandbox.jar
+JAR=${JAR:-target/paylink-routes.jar}
+SANDBOX_JAR=${SANDBOX_JAR:-target/paylink-routes-sandbox.jar}
 SIM_PID=""; APP_PID=""; JSTAT_PID=""
 
 bench_jars() {
