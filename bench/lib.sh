@@ -3,8 +3,8 @@
 # (SIM_PID, APP_PID, JSTAT_PID).
 BENCH_TOKEN=sandboxTOKEN00000000000000000000
 BENCH_SECRET=sandboxSECRET-not-a-real-secret-00000000000000000000000000000000
-JAR=target/paylink-routes.jar
-SANDBOX_JAR=target/paylink-routes-sandbox.jar
+JAR=${JAR:-target/paylink-routes.jar}
+SANDBOX_JAR=${SANDBOX_JAR:-target/paylink-routes-sandbox.jar}
 SIM_PID=""; APP_PID=""; JSTAT_PID=""
 
 bench_jars() {
@@ -45,22 +45,37 @@ stop_simulator() {
   sed -n 's/.* \([0-9]*\) actions executed, \([0-9]*\) repeated executions.*/\1 \2/p' "$1" | tail -1
 }
 
+# launch_app WORK PORT [JVM options...]: the production jar against the simulator on PORT, with a data folder WORK/data
+# (a fresh H2 ledger the first time) and its log in WORK/app.log; sets APP_PID and APP_T0 (ns since the epoch, just
+# before the JVM is started). It does not wait.
+launch_app() {
+  local work=$1 port=$2; shift 2
+  mkdir -p "$work/data/inbox"
+  : > "$work/app.log"  # emptied first: wait_started must not find the "started" line of an earlier start in the same folder
+  APP_T0=$(date +%s%N)
+  PAYLINK_ONOFFICE_TOKEN=$BENCH_TOKEN PAYLINK_ONOFFICE_SECRET=$BENCH_SECRET \
+  java "$@" -Dpaylink.data="$work/data" -Dpaylink.sandbox=false \
+    -Dpaylink.onoffice.url="http://127.0.0.1:$port/api/stable/api.php" \
+    -jar "$JAR" > "$work/app.log" 2>&1 &
+  APP_PID=$!
+}
+
+# wait_started LOG: returns once Camel has logged "(paylink-routes) started" in LOG, or exits if APP_PID stopped first.
+wait_started() {
+  until grep -q "paylink-routes) started" "$1"; do
+    kill -0 "$APP_PID" 2>/dev/null || { echo "the app did not start; see $1"; exit 1; }
+    sleep 0.1
+  done
+}
+
 # start_app WORK PORT BATCH CONCURRENCY HEAP [JVM options...]: a fresh data folder (fresh H2 ledger) in WORK/data;
 # sets APP_PID, returns once Camel has started, with jstat sampling into WORK/jstat.txt.
 start_app() {
   local work=$1 port=$2 batch=$3 conc=$4 heap=$5; shift 5
-  mkdir -p "$work/data/inbox"
-  PAYLINK_ONOFFICE_TOKEN=$BENCH_TOKEN PAYLINK_ONOFFICE_SECRET=$BENCH_SECRET \
-  java "$heap" "$@" -Dpaylink.data="$work/data" -Dpaylink.sandbox=false \
-    -Dpaylink.onoffice.url="http://127.0.0.1:$port/api/stable/api.php" \
+  launch_app "$work" "$port" "$heap" "$@" \
     -Dpaylink.onoffice.batch-size="$batch" -Dpaylink.onoffice.concurrency="$conc" \
-    -Dpaylink.intake.min-age=500ms -Dpaylink.intake.poll-delay=200ms \
-    -jar "$JAR" > "$work/app.log" 2>&1 &
-  APP_PID=$!
-  until grep -q "paylink-routes) started" "$work/app.log"; do
-    kill -0 "$APP_PID" 2>/dev/null || { echo "the app did not start; see $work/app.log"; exit 1; }
-    sleep 0.5
-  done
+    -Dpaylink.intake.min-age=500ms -Dpaylink.intake.poll-delay=200ms
+  wait_started "$work/app.log"
   jstat -gc "$APP_PID" 250 > "$work/jstat.txt" &
   JSTAT_PID=$!
 }

@@ -12,6 +12,7 @@ public final class Application {
     }
 
     public static void main(String[] args) {
+        Preload.start();
         int status = run(new Main(Application.class), args, System.err);
         if (status != 0) {
             System.exit(status);

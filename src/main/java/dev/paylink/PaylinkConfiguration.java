@@ -1,5 +1,7 @@
 package dev.paylink;
 
+import static dev.paylink.config.Wiring.step;
+
 import dev.paylink.config.ConfigurationException;
 import dev.paylink.config.PaylinkSettings;
 import dev.paylink.config.Sandbox;
@@ -35,28 +37,40 @@ public class PaylinkConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         // Every paylink.* key is checked first, all problems reported at once (ConfigurationException, one line each):
         // before it, nothing is created, connected or started.
-        PaylinkSettings config = PaylinkSettings.bind(camel.getPropertiesComponent());
-        DeliveryConfig delivery = DeliveryWiring.config(camel);
+        PaylinkSettings checked = step(camel, "settings", () -> PaylinkSettings.bind(camel.getPropertiesComponent()));
+        DeliveryConfig delivery = step(camel, "delivery settings", () -> DeliveryWiring.config(camel));
         // Sandbox mode in a jar without the sandbox is a configuration problem too, so it is found before anything is created.
-        Sandbox sandbox = !config.sandbox().on() ? null : Sandbox.find().orElseThrow(() -> ConfigurationException.of("paylink.sandbox",
+        Sandbox sandbox = !checked.sandbox().on() ? null : Sandbox.find().orElseThrow(() -> ConfigurationException.of("paylink.sandbox",
                 "true, but this jar has no sandbox (the simulators ship in paylink-routes-sandbox.jar); set it to false"));
         Clock clock = Clock.systemUTC();
-        LedgerWiring.Wired ledger = LedgerWiring.wire(camel, config, clock);
-        dev.paylink.ledger.ClusterWiring.wire(camel, config.cluster(), ledger.dataSource());
-        if (sandbox != null) {
-            config = sandbox.start(camel, config, !delivery.endpoints(Instant.now()).isEmpty());
-        }
+        LedgerWiring.Wired ledger = step(camel, "ledger", () -> LedgerWiring.wire(camel, checked, clock));
+        step(camel, "cluster", () -> {
+            dev.paylink.ledger.ClusterWiring.wire(camel, checked.cluster(), ledger.dataSource());
+            return null;
+        });
+        PaylinkSettings config = sandbox == null ? checked
+                : step(camel, "sandbox", () -> sandbox.start(camel, checked, !delivery.endpoints(Instant.now()).isEmpty()));
         // The routes read typed values as {{settings:<key>}} (durations in ms, whether enrichment runs, mail's endpoint).
         camel.getPropertiesComponent().addPropertiesFunction(new SettingsFunction(config));
         config.folders().byKey().forEach(PaylinkConfiguration::folder);
         // Events next: intake reports and enrichment publish into them; receivers are served from a durable queue.
-        EventBus events = DeliveryWiring.wire(camel, config, delivery, ledger.dataSource(), ledger.ledger().ledgerId(), clock);
-        IntakeWiring.wire(camel, config, ledger.ledger(), events, EnrichmentWiring.whenOff(config, ledger.dataSource()), clock);
-        EnrichmentWiring.wire(camel, config, ledger.dataSource(), events, clock);
+        EventBus events = step(camel, "delivery", () -> DeliveryWiring.wire(camel, config, delivery, ledger.dataSource(),
+                ledger.ledger().ledgerId(), clock));
+        step(camel, "intake", () -> {
+            IntakeWiring.wire(camel, config, ledger.ledger(), events, EnrichmentWiring.whenOff(config, ledger.dataSource()), clock);
+            return null;
+        });
+        step(camel, "enrichment", () -> {
+            EnrichmentWiring.wire(camel, config, ledger.dataSource(), events, clock);
+            return null;
+        });
         LOG.info("ledger {}", ledger.dataSource().getJdbcUrl().replaceAll("[?;].*", ""));
 
         // Health checks and metrics (README "Health and metrics"), from the beans bound above.
-        dev.paylink.observe.Observe.install(camel, config);
+        step(camel, "observe", () -> {
+            dev.paylink.observe.Observe.install(camel, config);
+            return null;
+        });
     }
 
     /** A checked folder ({@code PaylinkSettings} found it is one, or can be made one) is created if it is not there. */

@@ -1,6 +1,7 @@
 package dev.paylink.ledger;
 
 import static dev.paylink.config.Wiring.onStop;
+import static dev.paylink.config.Wiring.step;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -30,14 +31,17 @@ public final class LedgerWiring {
     }
 
     public static Wired wire(CamelContext camel, PaylinkSettings config, Clock clock) throws Exception {
-        HikariDataSource dataSource = dataSource(config.ledger(), config.folders().data());
+        HikariDataSource dataSource = step(camel, "ledger pool", () -> dataSource(config.ledger(), config.folders().data()));
         onStop(camel, "ledger connection pool", dataSource::close);
-        Ledger.migrate(dataSource);
+        step(camel, "ledger schema", () -> {
+            Ledger.migrate(dataSource);
+            return null;
+        });
         PaylinkSettings.Ownership ownership = config.intake().ownership();
         Ledger ledger = new Ledger(dataSource, clock, ownership.instanceId());
         camel.getRegistry().bind("ledgerDataSource", dataSource);
         camel.getRegistry().bind("ledger", ledger);
-        camel.getRegistry().bind("ownerLocks", ownerLocks(camel, dataSource, ownership));
+        camel.getRegistry().bind("ownerLocks", step(camel, "owner locks", () -> ownerLocks(camel, dataSource, ownership)));
         return new Wired(dataSource, ledger);
     }
 
