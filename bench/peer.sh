@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The app beside what a user would write without it, against ONE onOffice simulator on loopback:
-#   bench/peer.sh [rows=20000] [latency-ms=0] [batch=25] [heap=-Xmx512m]
+#   bench/peer.sh [rows=20000] [latency-ms=0] [batch=25] [heap=-Xmx512m] [app-warm-up-files=1]
 # Runs in turn, each in a JVM of its own and on rows (transaction ids) of its own:
 #   naive  dev.paylink.sandbox.bench.NaivePeer, one action per request, sequential, no ledger
 #   sdk    the same loop with `batch` actions per request (what the official PHP SDK does in a loop), no ledger
-#   app    target/paylink-routes.jar: batch `batch`, concurrency 2, a fresh embedded H2 ledger (its default, crash-safe settings)
+#   app    target/paylink-routes.jar: batch `batch`, concurrency 2, a fresh embedded H2 ledger (its default, crash-safe settings),
+#          warm: `app-warm-up-files` files of `rows` go through it first (a long-running service is measured, not its JIT warm-up)
 # and prints one table: rows/s, CPU µs per row, peak heap used (jstat), peak RSS (VmHWM), and each mode's rows/s and
 # CPU per row divided by the app's. Time and CPU: the peers from reading the CSV to the last answer, the app from
 # pick-up to results written (as bench/run.sh). The simulator runs in its own JVM; at the end it must have executed every
@@ -14,6 +15,7 @@ ROWS=${1:-20000}
 LATENCY_MS=${2:-0}
 BATCH=${3:-25}
 HEAP=${4:--Xmx512m}
+WARMUPS=${5:-1}
 CONCURRENCY=2
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -52,6 +54,10 @@ SDK=$(run_peer sdk "$BATCH" 1200000000)
 
 gen_csv "$WORK/bench.csv" "$ROWS" 1300000000
 start_app "$WORK/app" "$PORT" "$BATCH" "$CONCURRENCY" "$HEAP"
+for w in $(seq 1 "$WARMUPS"); do
+  gen_csv "$WORK/warmup$w.csv" "$ROWS" $((1400000000 + w * 1000000))
+  drop_and_wait "$WORK/app" "$WORK/warmup$w.csv"
+done
 measure_file "$WORK/app" "$WORK/bench.csv"
 SECS=$(summary_seconds "$WORK/app/data/outbox/bench.summary.json")
 COUNTS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counts"])' "$WORK/app/data/outbox/bench.summary.json")
@@ -60,7 +66,7 @@ APP="$(python3 -c "print($ROWS / $SECS)") $(python3 -c "print(round($CPU_AFTER -
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
 SIM=$(stop_simulator "$WORK/simulator.log")
 
-python3 - "$ROWS" "$LATENCY_MS" "$BATCH" "$HEAP" "$SIM" "$NAIVE" "$SDK" "$APP" <<'PY' | tee "$WORK/table.txt"
+python3 - "$ROWS" "$LATENCY_MS" "$BATCH" "$HEAP" "$SIM" "$NAIVE" "$SDK" "$APP" "$WARMUPS" <<'PY' | tee "$WORK/table.txt"
 import sys
 rows, latency, batch, heap, sim = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5].split()
 modes = [("naive (1/request)", sys.argv[6]), (f"sdk loop ({batch}/request)", sys.argv[7]), (f"app (batch {batch}, conc 2, H2)", sys.argv[8])]
@@ -74,7 +80,8 @@ print(f"{'mode':<30} {'rows/s':>9} {'CPU µs/row':>11} {'heap MB':>8} {'RSS MB':
 for name, rate, cpu, heap_mb, rss in data:
     print(f"{name:<30} {rate:>9,.0f} {cpu:>11,.0f} {heap_mb:>8} {rss:>7} {rate / app_rate:>13.2f} {cpu / app_cpu:>10.3f}")
 if len(sim) == 2:
-    ok = int(sim[0]) == 3 * rows and sim[1] == "0"
-    print(f"simulator: {sim[0]} actions executed (expected {3 * rows}), {sim[1]} executed twice{'' if ok else '  <-- MISMATCH'}")
+    expected = (3 + int(sys.argv[9])) * rows
+    ok = int(sim[0]) == expected and sim[1] == "0"
+    print(f"simulator: {sim[0]} actions executed (expected {expected}), {sim[1]} executed twice{'' if ok else '  <-- MISMATCH'}")
 PY
 echo "work folder: $WORK"
