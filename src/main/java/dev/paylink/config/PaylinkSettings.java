@@ -165,11 +165,17 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
          * metrics use more than that on each pooled connection, and parsing them again cost more than running them.
          */
         static final String QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
+        /**
+         * With WRITE_DELAY=0 H2 runs no background housekeeping, so the file keeps the space of superseded pages while the
+         * app runs (about 10 KB per row sent, measured); a clean stop gives it back, compacting for up to this long
+         * (H2's default is 200 ms). A full compaction took a 1,000,000-row ledger from 10.6 GB to 348 MB in 28 s (README).
+         */
+        static final String COMPACT_ON_STOP = ";MAX_COMPACT_TIME=10000";
 
         /** The JDBC URL to open: the configured one, or the H2 file {@code <data>/ledger} with the durability settings. */
         public String jdbcUrl(Path data) {
             return url != null ? url
-                    : "jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE" + H2Durability.URL_SETTINGS + QUERY_CACHE;
+                    : "jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE" + H2Durability.URL_SETTINGS + QUERY_CACHE + COMPACT_ON_STOP;
         }
     }
 
