@@ -162,7 +162,7 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
 
         /**
          * H2 keeps 8 parsed statements per connection by default; the ledger, the delivery queue, the file locks and the
-         * metrics use more than that on each pooled connection, and parsing them again cost more than running them.
+         * metrics use more than that on each pooled connection, and H2's parser was still being compiled while files were sent.
          */
         static final String QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
         /**
