@@ -89,10 +89,7 @@ public class FileReports {
         ledger.setReportBase(file.run(), base);
         Path target = FolderTargets.free(archive, file.name());
         Written w = writeResults(file, base);
-        var facts = file.facts();
-        FileSummary summary = new FileSummary(file.name(), file.run().id(), "COMPLETED", facts.sha256(), facts.format().name(), facts.charset().name(),
-                facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), w.rows(), w.counts(), file.unknownColumns(), null, null,
-                w.results().getFileName().toString(), relative(target), file.startedAt().toString(), clock.instant().toString());
+        FileSummary summary = summary(file, "COMPLETED", null, w, target, clock.instant());
         writeSummary(base, summary);
         events.publish(Event.stable(EventTypes.FILE_COMPLETED, "run " + file.run().id(), summary, clock));
         ledger.complete(file.run(), target.toAbsolutePath().toString());
@@ -102,6 +99,14 @@ public class FileReports {
     }
 
     private record Written(Path results, long rows, Map<String, Long> counts) {
+    }
+
+    /** The summary of a run whose results were written ({@code w}): COMPLETED, or FAILED with {@code message}. */
+    private FileSummary summary(AcceptedFile file, String status, String message, Written w, Path target, Instant finished) {
+        var facts = file.facts();
+        return new FileSummary(file.name(), file.run().id(), status, facts.sha256(), facts.format().name(), facts.charset().name(),
+                facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), w.rows(), w.counts(), file.unknownColumns(), message, null,
+                w.results().getFileName().toString(), relative(target), file.startedAt().toString(), finished.toString());
     }
 
     /** {@code outbox/<base>.results.csv} from the ledger, in line order, with a link.* event per line that has one. */
@@ -149,10 +154,7 @@ public class FileReports {
                 + "The rows listed in " + w.results().getFileName() + " were handled (" + spoken(w.counts()).replaceFirst("^: ", "") + "); "
                 + released + " claimed rows and the rest of the file were not sent. Drop the file again: rows already sent are "
                 + "reported as duplicates and never sent twice.\n", StandardCharsets.UTF_8);
-        var facts = file.facts();
-        FileSummary summary = new FileSummary(file.name(), file.run().id(), "FAILED", facts.sha256(), facts.format().name(), facts.charset().name(),
-                facts.delimiter() == 0 ? null : String.valueOf(facts.delimiter()), w.rows(), w.counts(), file.unknownColumns(), reason, null,
-                w.results().getFileName().toString(), relative(target), file.startedAt().toString(), now.toString());
+        FileSummary summary = summary(file, "FAILED", reason, w, target, now);
         writeSummary(base, summary);
         events.publish(Event.stable(EventTypes.FILE_FAILED, "run " + file.run().id(), summary, clock));
         ledger.abandon(file.run(), reason);
