@@ -7,6 +7,8 @@
 #   sandbox   the demo, java -jar target/paylink-routes-sandbox.jar, a new data folder each start
 # "JVM start" is taken just before the java process is launched (date +%s%N), "routes started" is the time stamp of
 # Camel's "Apache Camel ... (paylink-routes) started in ..." line; the app is stopped (SIGTERM) once it is logged.
+# Each start is given the jar's class data sharing archive (target/<jar name>.jsa, made by mvn package) as the README's run
+# command gives it: -XX:SharedArchiveFile=...; CDS=off starts without it.
 # Then one more start per case with Camel Main's startup recorder (camel.main.startup-recorder=logging) prints its
 # slowest steps (a step's time includes that of the steps indented under it). Prints median, min and max per case.
 set -euo pipefail
@@ -41,6 +43,12 @@ print(f"{started:.0f} {main:.0f} {camel}")
 PY
 }
 
+# cds_option JAR: the JVM option that maps JAR's class data sharing archive, or nothing (CDS=off, or no archive).
+cds_option() {
+  local archive=${1%.jar}.jsa
+  if [ "${CDS:-on}" != off ] && [ -f "$archive" ]; then echo "-XX:SharedArchiveFile=$archive"; fi
+}
+
 stop_app() { kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; APP_PID=""; }
 
 # one_start CASE DIR [JVM options...]: starts the case once in DIR, waits for "started", stops it; prints the figures.
@@ -50,10 +58,10 @@ one_start() {
     mkdir -p "$dir"
     : > "$dir/app.log"
     APP_T0=$(date +%s%N)
-    java "$@" -Dpaylink.data="$dir/data" -Dpaylink.observe.port=0 -jar "$SANDBOX_JAR" > "$dir/app.log" 2>&1 &
+    java $(cds_option "$SANDBOX_JAR") "$@" -Dpaylink.data="$dir/data" -Dpaylink.observe.port=0 -jar "$SANDBOX_JAR" > "$dir/app.log" 2>&1 &
     APP_PID=$!
   else
-    launch_app "$dir" "$PORT" "$@" -Dpaylink.observe.port=0
+    launch_app "$dir" "$PORT" $(cds_option "$JAR") "$@" -Dpaylink.observe.port=0
   fi
   wait_started "$dir/app.log"
   local cpu; cpu=$(cpu_seconds "$APP_PID")
@@ -64,7 +72,7 @@ one_start() {
 PORT=$(free_port)
 start_simulator "$PORT" 0 "$WORK/simulator.log"
 
-echo "JVM start -> routes started, $STARTS starts per case, JVM options: ${*:-none} (work folder $WORK)"
+echo "JVM start -> routes started, $STARTS starts per case, class data sharing archives: $([ "${CDS:-on}" = off ] && echo off || echo on), JVM options: ${*:-none} (work folder $WORK)"
 for case in $CASES; do
   : > "$WORK/$case.txt"
   [ "$case" = existing ] && one_start fresh "$WORK/existing" "$@" > /dev/null  # makes the ledger the starts reuse

@@ -22,4 +22,10 @@ class PreloadTest {
         assertThat(Preload.loadAll()).as("classes of %s that load; run bench/preload-classes.sh", Preload.LIST)
                 .isGreaterThan(names.size() * 95 / 100);
     }
+
+    @Test
+    void notBesideAClassDataSharingArchive() {
+        assertThat(Preload.mapsAnArchive(List.of("-Xmx256m", "-XX:SharedArchiveFile=target/paylink-routes.jsa"))).isTrue();
+        assertThat(Preload.mapsAnArchive(List.of("-Xmx256m", "-Dpaylink.data=x"))).isFalse();
+    }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,12 +45,25 @@ public final class JarProcess implements AutoCloseable {
         return start(JAR, log, env, jvmOptions, null);
     }
 
-    /** As {@link #start(Path, Map, List)}, with {@code java -jar jar}, in the working directory {@code workingDirectory} (null: this JVM's). */
+    /**
+     * As {@link #start(Path, Map, List)}, with {@code java -jar jar}, in the working directory {@code workingDirectory} (null: this JVM's).
+     * The jar's class data sharing archive ({@link #archive}) is mapped, as the README's run command maps it.
+     */
     public static JarProcess start(Path jar, Path log, Map<String, String> env, List<String> jvmOptions, Path workingDirectory) throws IOException {
-        List<String> arguments = new ArrayList<>(jvmOptions);
+        List<String> arguments = new ArrayList<>();
+        if (Files.exists(archive(jar))) {
+            arguments.add("-XX:SharedArchiveFile=" + archive(jar).toAbsolutePath());
+        }
+        arguments.addAll(jvmOptions);
         arguments.add("-jar");
         arguments.add(jar.toAbsolutePath().toString());
         return java(log, env, arguments, workingDirectory);
+    }
+
+    /** The class data sharing archive {@code mvn package} makes for {@code jar}: target/paylink-routes.jsa for target/paylink-routes.jar. */
+    public static Path archive(Path jar) {
+        String name = jar.getFileName().toString();
+        return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".jsa");
     }
 
     /** Starts {@code java <arguments>} (e.g. {@code -cp <jar> <main class> <args>}), as {@link #start(Path, Path, Map, List, Path)} does. */
