@@ -91,6 +91,25 @@ abstract class LedgerContract {
     }
 
     @Test
+    void aChunkWithATakenKeyStillClaimsItsNewKeysOnce() {
+        // The chunk's keys are first inserted all at once; the taken one undoes that (a savepoint: PostgreSQL would refuse
+        // every later statement of the transaction otherwise) and the chunk is claimed key by key.
+        FileRun first = ledger.beginRun("first.csv", "1".repeat(64));
+        ledger.accept(first, List.of(row(2, "k", "1")), List.of());
+        FileRun second = ledger.beginRun("second.csv", "2".repeat(64));
+
+        Ledger.ChunkResult r = ledger.accept(second, List.of(row(2, "a", "1"), row(3, "k", "1"), row(4, "b", "1"), row(5, "a", "1")), List.of());
+
+        assertThat(r).isEqualTo(new Ledger.ChunkResult(2, 2, 0));
+        assertThat(ledger.nextToSend(second, 0, 10)).extracting(LedgerEntry::key).containsExactly("a", "b");
+        assertThat(ledger.results(second, 0, 10)).extracting(ResultLine::line, ResultLine::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(2L, "RECEIVED"), org.assertj.core.groups.Tuple.tuple(3L, "DUPLICATE"),
+                org.assertj.core.groups.Tuple.tuple(4L, "RECEIVED"), org.assertj.core.groups.Tuple.tuple(5L, "DUPLICATE"));
+        // and the next chunk, all new, is claimed outright
+        assertThat(ledger.accept(second, List.of(row(6, "c", "1")), List.of())).isEqualTo(new Ledger.ChunkResult(1, 0, 0));
+    }
+
+    @Test
     void theSameFileAgainAfterItCompletedIsFoundCompletedNotReadAgain() {
         FileRun first = ledger.beginRun("a.csv", "1".repeat(64));
         ledger.accept(first, List.of(row(2, "k", "1")), List.of());
