@@ -70,9 +70,11 @@ wait_started() {
 
 # start_app WORK PORT BATCH CONCURRENCY HEAP [JVM options...]: a fresh data folder (fresh H2 ledger) in WORK/data;
 # sets APP_PID, returns once Camel has started, with jstat sampling into WORK/jstat.txt.
+# APP_OPTS: more JVM options for the app, split on spaces (e.g. a PostgreSQL ledger: -Dpaylink.ledger.url=... -Dpaylink.ledger.username=...).
 start_app() {
   local work=$1 port=$2 batch=$3 conc=$4 heap=$5; shift 5
-  launch_app "$work" "$port" "$heap" "$@" \
+  # shellcheck disable=SC2086
+  launch_app "$work" "$port" "$heap" ${APP_OPTS:-} "$@" \
     -Dpaylink.onoffice.batch-size="$batch" -Dpaylink.onoffice.concurrency="$conc" \
     -Dpaylink.intake.min-age=500ms -Dpaylink.intake.poll-delay=200ms
   wait_started "$work/app.log"

@@ -4,7 +4,8 @@
 # Runs in turn, each in a JVM of its own and on rows (transaction ids) of its own:
 #   naive  dev.paylink.sandbox.bench.NaivePeer, one action per request, sequential, no ledger
 #   sdk    the same loop with `batch` actions per request (what the official PHP SDK does in a loop), no ledger
-#   app    target/paylink-routes.jar: batch `batch`, concurrency 2, a fresh embedded H2 ledger (its default, crash-safe settings),
+#   app    target/paylink-routes.jar: batch `batch`, concurrency 2, a fresh embedded H2 ledger (its default, crash-safe settings;
+#          APP_OPTS="-Dpaylink.ledger.url=jdbc:postgresql://... -Dpaylink.ledger.username=..." runs it on PostgreSQL instead),
 #          warm: `app-warm-up-files` files of `rows` go through it first (a long-running service is measured, not its JIT warm-up)
 # and prints one table: rows/s, CPU µs per row, peak heap used (jstat), peak RSS (VmHWM), and each mode's rows/s and
 # CPU per row divided by the app's. Time and CPU: the peers from reading the CSV to the last answer, the app from
@@ -66,10 +67,12 @@ APP="$(python3 -c "print($ROWS / $SECS)") $(python3 -c "print(round($CPU_AFTER -
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
 SIM=$(stop_simulator "$WORK/simulator.log")
 
-python3 - "$ROWS" "$LATENCY_MS" "$BATCH" "$HEAP" "$SIM" "$NAIVE" "$SDK" "$APP" "$WARMUPS" <<'PY' | tee "$WORK/table.txt"
+LEDGER=H2
+case "${APP_OPTS:-}" in *jdbc:postgresql:*) LEDGER=PostgreSQL ;; esac
+python3 - "$ROWS" "$LATENCY_MS" "$BATCH" "$HEAP" "$SIM" "$NAIVE" "$SDK" "$APP" "$WARMUPS" "$LEDGER" <<'PY' | tee "$WORK/table.txt"
 import sys
 rows, latency, batch, heap, sim = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5].split()
-modes = [("naive (1/request)", sys.argv[6]), (f"sdk loop ({batch}/request)", sys.argv[7]), (f"app (batch {batch}, conc 2, H2)", sys.argv[8])]
+modes = [("naive (1/request)", sys.argv[6]), (f"sdk loop ({batch}/request)", sys.argv[7]), (f"app (batch {batch}, conc 2, {sys.argv[10]})", sys.argv[8])]
 data = []
 for name, v in modes:
     rate, cpu, heap_mb, rss = v.split()

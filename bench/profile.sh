@@ -45,7 +45,7 @@ thread_cpu "$APP_PID" > "$WORK/threads-before.txt"
 drop_and_wait "$WORK/app" "$WORK/profiled.csv"
 CPU_AFTER=$(cpu_seconds "$APP_PID")
 thread_cpu "$APP_PID" > "$WORK/threads-after.txt"
-LEDGER_BYTES=$(stat -c %s "$WORK/app/data/ledger.mv.db")
+LEDGER_BYTES=$(stat -c %s "$WORK/app/data/ledger.mv.db" 2>/dev/null || echo none)  # none: a ledger elsewhere (APP_OPTS)
 jcmd "$APP_PID" JFR.stop name=bench filename="$JFR_FILE" > /dev/null
 SECS=$(summary_seconds "$WORK/app/data/outbox/profiled.summary.json")
 kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
@@ -93,8 +93,8 @@ for e in events:
 cpu = float(cpu1) - float(cpu0)
 print(f"profiled file: {rows} rows, batch {batch}, concurrency {conc}, latency {latency} ms, warm; "
       f"{secs} s = {rows / float(secs):,.0f} rows/s; app CPU {cpu:.2f} s = {cpu * 1e6 / rows:,.0f} µs/row")
-print(f"simulator executed/repeated: {sim}; {n} execution samples; ledger file {int(ledger_bytes) / 1e6:.0f} MB "
-      f"= {int(ledger_bytes) / ((int(warmups) + 1) * rows):,.0f} bytes/row ({int(warmups) + 1} files in it)")
+print(f"simulator executed/repeated: {sim}; {n} execution samples; " + ("no H2 ledger file" if ledger_bytes == "none" else
+      f"ledger file {int(ledger_bytes) / 1e6:.0f} MB = {int(ledger_bytes) / ((int(warmups) + 1) * rows):,.0f} bytes/row ({int(warmups) + 1} files in it)"))
 def threads(f):
     out = collections.Counter()
     for line in open(f):
