@@ -81,11 +81,18 @@ class OneOwnerPerFileTest {
     void twoInstancesOnOneInboxProcessEachFileOnceEachFileByOneOwner() throws Exception {
         int files = 6;
         int rows = 30;
-        onOffice.setLatency(Duration.ofMillis(20));
+        // Slow answers while the files are taken: an instance sends a file in its consumer's thread and takes one file per
+        // poll, so whoever takes part0 is busy with it for seconds, and the other instance has to take the next one. (With
+        // fast answers on a loaded machine, the first instance to poll could send all six before the other's first poll.)
+        onOffice.setLatency(Duration.ofMillis(500));
         try (PaylinkApp a = PaylinkApp.start(data, instance("node-a", 2, 2)); PaylinkApp b = PaylinkApp.start(data, instance("node-b", 2, 2))) {
-            for (int f = 0; f < files; f++) {
+            drop(a.inbox(), "part0.csv", csv(1100000000L, rows));
+            await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(*) FROM owner_lock WHERE messageId = 'inbox:part0.csv'") == 1);
+            for (int f = 1; f < files; f++) {
                 drop(a.inbox(), "part" + f + ".csv", csv(1100000000L + f * 1000L, rows));
             }
+            await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT COUNT(DISTINCT owner) FROM owner_lock WHERE messageId LIKE 'inbox:%'") == 2);
+            onOffice.setLatency(Duration.ofMillis(20));
             for (int f = 0; f < files; f++) {
                 JsonNode summary = awaitSummary(a.outbox(), "part" + f);
                 assertThat(summary.at("/counts/CREATED").asInt()).as("part%d", f).isEqualTo(rows);
