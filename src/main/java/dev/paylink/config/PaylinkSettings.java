@@ -166,9 +166,9 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
          */
         static final String QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
         /**
-         * With WRITE_DELAY=0 H2 runs no background housekeeping, so the file keeps the space of superseded pages while the
-         * app runs (about 10 KB per row sent, measured); a clean stop gives it back, compacting for up to this long
-         * (H2's default is 200 ms). A full compaction took a 1,000,000-row ledger from 10.6 GB to 348 MB in 28 s (README).
+         * With WRITE_DELAY=0 H2 runs no background housekeeping; the app's own (H2Housekeeping) keeps the file near its data
+         * while it runs. A clean stop lets H2 compact for up to this long as well (H2's default is 200 ms), for what a stop
+         * soon after a big file leaves (README "Disk space (H2)").
          */
         static final String COMPACT_ON_STOP = ";MAX_COMPACT_TIME=10000";
 

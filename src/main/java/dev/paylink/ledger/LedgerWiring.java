@@ -41,6 +41,7 @@ public final class LedgerWiring {
         Ledger ledger = new Ledger(dataSource, clock, ownership.instanceId());
         camel.getRegistry().bind("ledgerDataSource", dataSource);
         camel.getRegistry().bind("ledger", ledger);
+        camel.getRegistry().bind("ledgerHousekeeping", new H2Housekeeping(dataSource, dataSource.getJdbcUrl()));
         camel.getRegistry().bind("ownerLocks", step(camel, "owner locks", () -> ownerLocks(camel, dataSource, ownership)));
         return new Wired(dataSource, ledger);
     }

@@ -1,0 +1,122 @@
+package dev.paylink.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paylink.config.PaylinkSettings;
+import dev.paylink.intake.AcceptedRow;
+import dev.paylink.smartml.ActionOutcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded H2 ledger file, the app's own URL, while a file's rows are claimed, marked SENDING and answered in batches of
+ * 25: without housekeeping the file keeps every superseded page; with a tick every 40 batches (the route ticks every 500 ms,
+ * ~40 batches at 0 ms latency) it stays near its data and shrinks once idle, and every row is still recorded.
+ */
+class H2HousekeepingTest {
+
+    private static final int ROWS = 10_000;
+    private static final int BATCH = 25;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFileStaysNearItsDataWhileRowsAreSentAndShrinksOnceIdle() throws Exception {
+        long without;
+        try (HikariDataSource ds = pool(dir.resolve("without"))) {
+            without = send(ds, dir.resolve("without"), null).maxSize;
+        }
+        try (HikariDataSource ds = pool(dir.resolve("with"))) {
+            H2Housekeeping housekeeping = new H2Housekeeping(ds, ds.getJdbcUrl());
+            Sent sent = send(ds, dir.resolve("with"), housekeeping);
+            long busy = sent.maxSize;
+            for (int i = 0; i < 500 && !housekeeping.settled(); i++) {
+                housekeeping.tick();
+            }
+            long idle = size(dir.resolve("with"));
+
+            assertThat(housekeeping.settled()).as("idle ticks come to rest").isTrue();
+            assertThat(busy).as("largest while sent, against %,d bytes without housekeeping", without).isLessThan(without / 2);
+            assertThat(idle).as("once idle, against %,d bytes when the last row was answered", sent.endSize).isLessThan(sent.endSize * 9 / 10);
+            assertThat(sent.ledger.countByState()).containsExactlyEntriesOf(Map.of("CREATED", (long) ROWS));
+            assertThat(sent.ledger.entry(key(ROWS - 1))).get().extracting(ResultLine::status).isEqualTo("CREATED");
+        }
+        try (HikariDataSource reopened = pool(dir.resolve("with"))) {
+            assertThat(new Ledger(reopened, Clock.systemUTC()).countByState()).containsExactlyEntriesOf(Map.of("CREATED", (long) ROWS));
+        }
+    }
+
+    @Test
+    void aTickThatFailsIsLoggedAndTheNextOneTriesAgain() throws Exception {
+        HikariDataSource ds = pool(dir.resolve("closed"));
+        H2Housekeeping housekeeping = new H2Housekeeping(ds, ds.getJdbcUrl());
+        housekeeping.tick();
+        ds.close();
+
+        assertThatCode(housekeeping::tick).doesNotThrowAnyException();
+    }
+
+    private record Sent(Ledger ledger, long maxSize, long endSize) {
+    }
+
+    /** One file of ROWS rows through the ledger, as the app sends it; with housekeeping, a tick every 40 batches. */
+    private Sent send(HikariDataSource ds, Path folder, H2Housekeeping housekeeping) throws Exception {
+        Ledger.migrate(ds);
+        Ledger ledger = new Ledger(ds, Clock.systemUTC());
+        FileRun run = ledger.beginRun("big.csv", "0".repeat(64));
+        long maxSize = 0;
+        int batches = 0;
+        long sentUpTo = -1;
+        // As the app does it: a chunk of 1,000 rows claimed, its rows sent, the next chunk claimed, ...
+        for (int first = 0; first < ROWS; first += 1000) {
+            List<AcceptedRow> rows = new ArrayList<>();
+            for (int line = first; line < first + 1000; line++) {
+                rows.add(LedgerContract.row(line, key(line), "T-" + line));
+            }
+            ledger.accept(run, rows, List.of());
+            for (List<LedgerEntry> batch = ledger.nextToSend(run, sentUpTo, BATCH); !batch.isEmpty(); batch = ledger.nextToSend(run, sentUpTo, BATCH)) {
+                List<LedgerEntry> mine = ledger.markSending(batch);
+                ledger.recordOutcomes(mine.stream().<ActionOutcome>map(e -> new ActionOutcome.Created(e.key(), "https://pay.invalid/" + e.line(), true))
+                        .toList(), mine);
+                sentUpTo = batch.get(batch.size() - 1).line();
+                if (housekeeping != null && ++batches % 40 == 0) {
+                    housekeeping.tick();
+                }
+                maxSize = Math.max(maxSize, size(folder));
+            }
+        }
+        return new Sent(ledger, maxSize, size(folder));
+    }
+
+    /** Keys as the app makes them: SHA-256 in hex, spread over the whole key index. */
+    private static String key(int line) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(("row " + line).getBytes()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long size(Path folder) throws Exception {
+        return Files.size(folder.resolve("ledger.mv.db"));
+    }
+
+    private static HikariDataSource pool(Path folder) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(new PaylinkSettings.Ledger(null, "sa", null, 4).jdbcUrl(folder));
+        c.setUsername("sa");
+        c.setMaximumPoolSize(4);
+        return new HikariDataSource(c);
+    }
+}
