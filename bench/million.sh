@@ -5,7 +5,7 @@
 # Prints: pick-up to the first link created (the simulator's first executed request against the app's "picked up" line,
 # both logged on this machine's clock) and to the first batch handed out (the app's own line), pick-up to results written
 # and rows/s, the app's CPU per row, peak heap (jstat) and peak RSS, and the ledger file (data/ledger.mv.db) at its largest
-# while the file ran (sampled every 250 ms) and at the end, in bytes per row.
+# while the file ran (sampled every 250 ms), at the end, and once the idle app has shrunk it, in bytes per row.
 set -euo pipefail
 ROWS=${1:-1000000}
 HEAP=${2:--Xmx128m}
@@ -33,10 +33,23 @@ measure_file "$WORK" "$WORK/million.csv"
 kill "$SIZE_PID" 2>/dev/null || true; SIZE_PID=""
 LEDGER_END=$(stat -c %s "$WORK/data/ledger.mv.db")
 stop_simulator "$WORK/simulator.log" > /dev/null
+# Idle: the app's housekeeping (routes/ledger.camel.yaml) shrinks the file and logs "ledger file shrunk ..." when it has
+# done (the app is still running; events queued for outputs may keep it busy for a while first). Given up after 600 s,
+# or once the file's size (in MB) has not changed for 60 s.
+IDLE_T0=$(date +%s%N); LINES0=$(grep -ac 'H2Housekeeping - ledger file shrunk' "$WORK/app.log" || true)
+LAST=$(( LEDGER_END >> 20 )); SAME_SINCE=$IDLE_T0
+while [ "$(grep -ac 'H2Housekeeping - ledger file shrunk' "$WORK/app.log" || true)" = "$LINES0" ]; do
+  sleep 0.5
+  NOW=$(date +%s%N); SIZE=$(( $(stat -c %s "$WORK/data/ledger.mv.db") >> 20 ))
+  if [ "$SIZE" != "$LAST" ]; then LAST=$SIZE; SAME_SINCE=$NOW; fi
+  if [ $(( (NOW - SAME_SINCE) / 1000000000 )) -ge 60 ] || [ $(( (NOW - IDLE_T0) / 1000000000 )) -ge 600 ]; then break; fi
+done
+SAME_SINCE=$(date +%s%N); LAST=$(stat -c %s "$WORK/data/ledger.mv.db")
+LEDGER_IDLE=$LAST; IDLE_SECONDS=$(( (SAME_SINCE - IDLE_T0) / 1000000 ))
 
-python3 - "$WORK" "$ROWS" "$BATCH" "$HEAP" "$CONCURRENCY" "$CPU_BEFORE" "$CPU_AFTER" "$HEAP_PEAK" "$RSS_PEAK" "$LEDGER_END" <<'PY'
+python3 - "$WORK" "$ROWS" "$BATCH" "$HEAP" "$CONCURRENCY" "$CPU_BEFORE" "$CPU_AFTER" "$HEAP_PEAK" "$RSS_PEAK" "$LEDGER_END" "$LEDGER_IDLE" "$IDLE_SECONDS" <<'PY'
 import json, sys, datetime, re
-work, rows, batch, heap, conc, cpu0, cpu1, heap_peak, rss_peak, ledger_end = sys.argv[1:]
+work, rows, batch, heap, conc, cpu0, cpu1, heap_peak, rss_peak, ledger_end, ledger_idle, idle_ms = sys.argv[1:]
 rows = int(rows)
 s = json.load(open(f"{work}/data/outbox/million.summary.json"))
 t = lambda x: datetime.datetime.fromisoformat(x.replace("Z", "+00:00"))
@@ -72,6 +85,12 @@ print(f"  app CPU for the file {cpu:.1f} s = {cpu * 1e6 / rows:.0f} us/row")
 print(f"  peak heap used {heap_peak} MB  peak RSS {rss_peak} MB")
 print(f"  ledger file: max {max(sizes) / 1e6:.0f} MB during the run = {max(sizes) / rows:,.0f} bytes/row; "
       f"{int(ledger_end) / 1e6:.0f} MB at the end = {int(ledger_end) / rows:,.0f} bytes/row")
+print(f"  ledger file once idle: {int(ledger_idle) / 1e6:.0f} MB = {int(ledger_idle) / rows:,.0f} bytes/row, "
+      f"{int(idle_ms) / 1000:.1f} s after the end (the app still running)")
+idle_lines = [l for l in open(f"{work}/app.log", errors="replace") if "H2Housekeeping - ledger file shrunk" in l]
+idle_line = idle_lines[-1] if idle_lines else None
+if idle_line:
+    print(f"  housekeeping: {idle_line.split('H2Housekeeping - ', 1)[1].strip()}")
 if m:
     print(f"  simulator: {m.group(1)} actions executed, {m.group(2)} executed twice")
 PY
