@@ -46,8 +46,11 @@ public class Ledger {
      */
     private static final String OF_KEY = "file_id = (SELECT k.file_id FROM ledger_key k WHERE k.entry_key = ?) "
             + "AND line = (SELECT k.line FROM ledger_key k WHERE k.entry_key = ?)";
-    /** Entries joined to their keys: {@code e} found through {@code k}. */
-    private static final String KEYED = "ledger_key k JOIN ledger_entry e ON e.file_id = k.file_id AND e.line = k.line";
+    /**
+     * Entries joined to their keys: {@code e} found through {@code k} along e's (file_id, line), or {@code k} through
+     * {@code e} by its primary key (the entry keeps its key); ledger_key has no index on (file_id, line) since V13.
+     */
+    private static final String KEYED = "ledger_key k JOIN ledger_entry e ON e.file_id = k.file_id AND e.line = k.line AND e.entry_key = k.entry_key";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -200,8 +203,9 @@ public class Ledger {
             }
             Jdbc.update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id());
             Jdbc.update(c, "DELETE FROM payment_link WHERE file_id = ?", run.id());
+            // The keys through their entries' (file_id, line) index, so the entries go last.
+            Jdbc.update(c, "DELETE FROM ledger_key WHERE entry_key IN (SELECT entry_key FROM ledger_entry WHERE file_id = ?)", run.id());
             Jdbc.update(c, "DELETE FROM ledger_entry WHERE file_id = ?", run.id());
-            Jdbc.update(c, "DELETE FROM ledger_key WHERE file_id = ?", run.id());
             return null;
         });
         finish(run, "FAILED", message);
@@ -216,8 +220,8 @@ public class Ledger {
             Jdbc.update(c, "DELETE FROM payment_link WHERE file_id = ? AND entry_key IN "
                     + "(SELECT entry_key FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED')", run.id(), run.id());
             // Their keys are free again (a corrected file may claim them).
-            Jdbc.update(c, "DELETE FROM ledger_key WHERE file_id = ? AND line IN "
-                    + "(SELECT line FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED')", run.id(), run.id());
+            Jdbc.update(c, "DELETE FROM ledger_key WHERE entry_key IN "
+                    + "(SELECT entry_key FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED')", run.id());
             return Jdbc.update(c, "DELETE FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED'", run.id());
         });
     }
