@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *     which rewrites chunks, moves them into the free space at the front of the file and truncates it; done when three
  *     ticks changed nothing, and logged with the file's size before and after (if it shrank by a MB or more).</li>
  * </ol>
- * The busy rewrites cost no CPU per row that bench/million.sh could tell from its noise; the idle shrink of a
- * 1,000,000-row ledger took 35 s (README "Disk space (H2)"). Every H2 call here is one that H2's background thread makes
+ * The busy rewrites cost no more CPU per row than bench/million.sh's noise between runs (5-8 %); the idle shrink of a
+ * 1,000,000-row ledger took 16-35 s (README "Disk space (H2)"). Every H2 call here is one that H2's background thread makes
  * itself when commits are not written through.
  */
 public final class H2Housekeeping {
