@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
 public final class H2Housekeeping {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2Housekeeping.class);
-    /** Busy: rewrite when less than this share (%) of the chunks' bytes is live. */
+    /**
+     * Busy: rewrite when less than this share (%) of the chunks' bytes is live. 50 % (with 4 MB a tick) kept a
+     * 1,000,000-row file at 1,055 instead of 1,510 bytes/row, but ran it 25 % slower (README "Disk space (H2)").
+     */
     static final int BUSY_BELOW = 40;
     /** Busy: live bytes rewritten at most per tick. */
     static final int BUSY_WRITE = 2 << 20;
