@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * <li>pins the store's current version, forces everything committed to the disk ({@code CHECKPOINT SYNC}) and lets go of
  *     the previous tick's pin. H2 overwrites the space of a dead chunk only once no pinned version is older than the
  *     version from which on it was dead ({@code MVStore.getOldestVersionToKeep}), so a chunk is overwritten only if it
- *     was dead before a state that has reached the disk: after a power loss no synced state points into overwritten space. H2's own guard
- *     for that is a retention time (45 s by default), which only assumes the operating system has written the file by
- *     then; with the pin it is set to 0, and dead chunks are reused within a tick.</li>
+ *     was dead before a state that has reached the disk: after a power loss no synced state points into overwritten
+ *     space. H2's own guard for that is a retention time (45 s by default), which only assumes the operating system has
+ *     written the file by then; once the first pin is in place it is set to 0, and dead chunks are reused within a
+ *     tick.</li>
  * <li>busy (something was committed since the last tick): when less than {@value #BUSY_BELOW} % of the chunks' bytes are
  *     live, rewrites the live pages of the emptiest chunks, at most {@value #BUSY_WRITE} bytes: their chunks die and
  *     are reused one tick later.</li>
@@ -123,9 +124,6 @@ public final class H2Housekeeping {
     }
 
     private void pinAndSync(Connection c, MVStore store) throws SQLException {
-        if (pinned == null) {
-            store.setRetentionTime(0);
-        }
         MVStore.TxCounter pin = store.registerVersionUsage();
         try {
             execute(c, "CHECKPOINT SYNC");
@@ -135,6 +133,9 @@ public final class H2Housekeeping {
         }
         if (pinned != null) {
             store.deregisterVersionUsage(pinned);
+        } else {
+            // Only now, with a pin on a synced version in place: until then H2's retention time is the only guard.
+            store.setRetentionTime(0);
         }
         pinned = pin;
     }

@@ -12,6 +12,8 @@ import dev.paylink.smartml.ActionOutcome;
 import dev.paylink.support.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -76,6 +78,28 @@ class H2HousekeepingTest {
         assertThatCode(housekeeping::tick).doesNotThrowAnyException();
         assertThat(logs.messages(Level.WARN)).singleElement(InstanceOfAssertFactories.STRING)
                 .startsWith("ledger housekeeping failed (the ledger file may grow until it succeeds; nothing recorded is affected)");
+    }
+
+    @Test
+    void retentionStaysH2sUntilATickHasPinnedASyncedVersion() throws Exception {
+        Path folder = dir.resolve("no-admin");
+        try (HikariDataSource admin = pool(folder); Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE USER clerk PASSWORD 'clerk'");
+        }
+        HikariConfig config = new HikariConfig();
+        // The file alone: the app's URL settings need an admin to open the database.
+        config.setJdbcUrl("jdbc:h2:file:" + folder.resolve("ledger"));
+        config.setUsername("clerk");
+        config.setPassword("clerk");
+        try (HikariDataSource clerk = new HikariDataSource(config)) {
+            // CHECKPOINT SYNC needs an admin: the tick cannot sync, so it must not pin, and must not drop the retention.
+            new H2Housekeeping(clerk, clerk.getJdbcUrl()).tick();
+
+            try (Connection c = clerk.getConnection()) {
+                assertThat(H2Housekeeping.store(c).getRetentionTime()).isEqualTo(45_000);
+            }
+        }
+        assertThat(logs.messages(Level.WARN)).singleElement(InstanceOfAssertFactories.STRING).startsWith("ledger housekeeping failed");
     }
 
     private record Sent(Ledger ledger, long maxSize, long endSize) {
