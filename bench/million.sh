@@ -5,7 +5,8 @@
 # Prints: pick-up to the first link created (the simulator's first executed request against the app's "picked up" line,
 # both logged on this machine's clock) and to the first batch handed out (the app's own line), pick-up to results written
 # and rows/s, the app's CPU per row, peak heap (jstat) and peak RSS, and the ledger file (data/ledger.mv.db) at its largest
-# while the file ran (sampled every 250 ms), at the end, and once the idle app has shrunk it, in bytes per row.
+# while the file ran (sampled every 250 ms), at the end, once the idle app has shrunk it, and after a clean stop, in bytes
+# per row (and how long the stop took).
 set -euo pipefail
 ROWS=${1:-1000000}
 HEAP=${2:--Xmx128m}
@@ -46,10 +47,13 @@ while [ "$(grep -ac 'H2Housekeeping - ledger file shrunk' "$WORK/app.log" || tru
 done
 SAME_SINCE=$(date +%s%N); LAST=$(stat -c %s "$WORK/data/ledger.mv.db")
 LEDGER_IDLE=$LAST; IDLE_SECONDS=$(( (SAME_SINCE - IDLE_T0) / 1000000 ))
+# A clean stop (SIGTERM): H2 compacts the ledger as it closes; its size after the stop, and how long the stop took.
+STOP_T0=$(date +%s%N); kill "$APP_PID"; while kill -0 "$APP_PID" 2>/dev/null; do sleep 0.1; done
+STOP_MS=$(( ($(date +%s%N) - STOP_T0) / 1000000 )); LEDGER_STOPPED=$(stat -c %s "$WORK/data/ledger.mv.db")
 
-python3 - "$WORK" "$ROWS" "$BATCH" "$HEAP" "$CONCURRENCY" "$CPU_BEFORE" "$CPU_AFTER" "$HEAP_PEAK" "$RSS_PEAK" "$LEDGER_END" "$LEDGER_IDLE" "$IDLE_SECONDS" <<'PY'
+python3 - "$WORK" "$ROWS" "$BATCH" "$HEAP" "$CONCURRENCY" "$CPU_BEFORE" "$CPU_AFTER" "$HEAP_PEAK" "$RSS_PEAK" "$LEDGER_END" "$LEDGER_IDLE" "$IDLE_SECONDS" "$LEDGER_STOPPED" "$STOP_MS" <<'PY'
 import json, sys, datetime, re
-work, rows, batch, heap, conc, cpu0, cpu1, heap_peak, rss_peak, ledger_end, ledger_idle, idle_ms = sys.argv[1:]
+work, rows, batch, heap, conc, cpu0, cpu1, heap_peak, rss_peak, ledger_end, ledger_idle, idle_ms, ledger_stopped, stop_ms = sys.argv[1:]
 rows = int(rows)
 s = json.load(open(f"{work}/data/outbox/million.summary.json"))
 t = lambda x: datetime.datetime.fromisoformat(x.replace("Z", "+00:00"))
@@ -91,6 +95,8 @@ idle_lines = [l for l in open(f"{work}/app.log", errors="replace") if "H2Houseke
 idle_line = idle_lines[-1] if idle_lines else None
 if idle_line:
     print(f"  housekeeping: {idle_line.split('H2Housekeeping - ', 1)[1].strip()}")
+print(f"  ledger file after a clean stop: {int(ledger_stopped) / 1e6:.0f} MB = {int(ledger_stopped) / rows:,.0f} bytes/row "
+      f"(the stop took {int(stop_ms) / 1000:.1f} s)")
 if m:
     print(f"  simulator: {m.group(1)} actions executed, {m.group(2)} executed twice")
 PY

@@ -167,10 +167,11 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
         static final String QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
         /**
          * With WRITE_DELAY=0 H2 runs no background housekeeping; the app's own (H2Housekeeping) keeps the file near its data
-         * while it runs. A clean stop lets H2 compact for up to this long as well (H2's default is 200 ms), for what a stop
-         * soon after a big file leaves (README "Disk space (H2)").
+         * while it runs. A clean stop lets H2 compact for up to this long as well (H2's default is 200 ms). Not longer: the
+         * pool waits 10 s for its connections to close (HikariPool), and H2 closes the store with the last one, so a 10 s
+         * compaction was cut short by the JVM's exit and every stop took 10 s (bench/million.sh).
          */
-        static final String COMPACT_ON_STOP = ";MAX_COMPACT_TIME=10000";
+        static final String COMPACT_ON_STOP = ";MAX_COMPACT_TIME=2000";
 
         /** The JDBC URL to open: the configured one, or the H2 file {@code <data>/ledger} with the durability settings. */
         public String jdbcUrl(Path data) {

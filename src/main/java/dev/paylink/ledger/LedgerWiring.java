@@ -41,7 +41,10 @@ public final class LedgerWiring {
         Ledger ledger = new Ledger(dataSource, clock, ownership.instanceId());
         camel.getRegistry().bind("ledgerDataSource", dataSource);
         camel.getRegistry().bind("ledger", ledger);
-        camel.getRegistry().bind("ledgerHousekeeping", new H2Housekeeping(dataSource, dataSource.getJdbcUrl()));
+        H2Housekeeping housekeeping = new H2Housekeeping(dataSource, dataSource.getJdbcUrl());
+        camel.getRegistry().bind("ledgerHousekeeping", housekeeping);
+        // Stopped before the pool (Camel stops services in reverse order): the ledger closes without the housekeeping's pin.
+        onStop(camel, "ledger housekeeping", housekeeping::close);
         camel.getRegistry().bind("ownerLocks", step(camel, "owner locks", () -> ownerLocks(camel, dataSource, ownership)));
         return new Wired(dataSource, ledger);
     }
