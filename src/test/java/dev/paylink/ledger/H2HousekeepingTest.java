@@ -71,7 +71,10 @@ class H2HousekeepingTest {
     void theLedgerIsCompactedAsItClosesWithoutTheHousekeepingsPin() throws Exception {
         Path folder = dir.resolve("stopped");
         long open;
-        try (HikariDataSource ds = pool(folder)) {
+        // Uncompressed (paylink.ledger.compress=false): there the pin's effect on H2's compaction shows in the file's size
+        // alone. Compressed, H2's close compaction of this half-dead store grows the file a little (64 KB pages); with the pin
+        // it leaves it as it was, so the size tells nothing there.
+        try (HikariDataSource ds = pool(folder, false)) {
             H2Housekeeping housekeeping = new H2Housekeeping(ds, ds.getJdbcUrl());
             send(ds, folder, housekeeping);
             for (int i = 0; i < 500 && !housekeeping.settled(); i++) {
@@ -93,7 +96,7 @@ class H2HousekeepingTest {
         // stop waited 10 s for it.
         assertThat(size(folder)).as("closed, against %,d bytes open", open).isLessThan(open - (256 << 10));
         assertThat(logs.messages(Level.WARN)).isEmpty();
-        try (HikariDataSource reopened = pool(folder)) {
+        try (HikariDataSource reopened = pool(folder, false)) {
             assertThat(new Ledger(reopened, Clock.systemUTC()).countByState()).containsExactlyEntriesOf(Map.of("CREATED", (long) ROWS));
         }
     }
@@ -178,9 +181,14 @@ class H2HousekeepingTest {
         return Files.size(folder.resolve("ledger.mv.db"));
     }
 
+    /** The app's own URL, compressed as by default. */
     private static HikariDataSource pool(Path folder) {
+        return pool(folder, true);
+    }
+
+    private static HikariDataSource pool(Path folder, boolean compress) {
         HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(new PaylinkSettings.Ledger(null, "sa", null, 4).jdbcUrl(folder));
+        c.setJdbcUrl(new PaylinkSettings.Ledger(null, "sa", null, 4, compress).jdbcUrl(folder));
         c.setUsername("sa");
         c.setMaximumPoolSize(4);
         return new HikariDataSource(c);
