@@ -103,6 +103,7 @@ class PaylinkSettingsTest {
             paylink.intake.transactionid-pattern | [0-9             | configuration: paylink.intake.transactionid-pattern: '[0-9' is not a regular expression: unclosed character class near character 4
             paylink.smartpay.cron               | 0 0/5 * * *      | configuration: paylink.smartpay.cron: '0 0/5 * * *' is not a Quartz cron expression (seconds first, e.g. 0 0/5 * * * ?): Unexpected end of expression.
             paylink.sandbox.smartpay-cron       | every 5 s        | configuration: paylink.sandbox.smartpay-cron: 'every 5 s' is not a Quartz cron expression (seconds first, e.g. 0 0/5 * * * ?): Illegal characters for this position: 'EVE'
+            paylink.ledger.compress             | lzf              | configuration: paylink.ledger.compress: 'lzf' is not true or false
             paylink.ledger.url                  | jdbc:mysql://db/x | configuration: paylink.ledger.url: 'jdbc:mysql://db/x' is not an H2 or PostgreSQL JDBC URL (jdbc:h2:... or jdbc:postgresql://host:5432/db)
             paylink.ledger.url                  | jdbc:h2:file:/tmp/l | configuration: paylink.ledger.url: 'jdbc:h2:file:/tmp/l' is refused: an H2 file ledger needs WRITE_DELAY=0 in its URL (append ;WRITE_DELAY=0); otherwise a kill loses the last half second of commits and rows would be sent twice
             paylink.ledger.url                  | jdbc:postgresql://db:port/x | configuration: paylink.ledger.url: 'jdbc:postgresql://db:port/x' is not a PostgreSQL JDBC URL (e.g. jdbc:postgresql://db.example.com:5432/paylink)
@@ -135,6 +136,15 @@ class PaylinkSettingsTest {
                         "configuration: paylink.deliver.max-backoff: 10 s is shorter than paylink.deliver.first-backoff (20 s)",
                         "configuration: paylink.webhook.secret: missing: paylink.webhook.urls is set and every webhook is signed; set PAYLINK_WEBHOOK_SECRET",
                         "configuration: paylink.intake.min-age: 'soon' is not a duration (e.g. 3s, 500ms, PT3S)");
+    }
+
+    @Test
+    void theDefaultH2LedgerIsCompressedUnlessSwitchedOffAndAConfiguredUrlIsTakenAsItIs() {
+        Path data = dir.resolve("data");
+        assertThat(bind(sandbox()).ledger().jdbcUrl(data)).startsWith("jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";")
+                .contains(";WRITE_DELAY=0").endsWith(";COMPRESS=TRUE");
+        assertThat(bind(sandbox("paylink.ledger.compress", "false")).ledger().jdbcUrl(data)).contains(";WRITE_DELAY=0").doesNotContain("COMPRESS");
+        assertThat(bind(sandbox("paylink.ledger.url", "jdbc:h2:file:/srv/l;WRITE_DELAY=0")).ledger().jdbcUrl(data)).isEqualTo("jdbc:h2:file:/srv/l;WRITE_DELAY=0");
     }
 
     @Test
