@@ -96,7 +96,8 @@ public final class DeliveryWiring {
         Set<String> active = new LinkedHashSet<>(List.of("file"));
         active.addAll(outputs.keySet());
 
-        Deliveries queue = new Deliveries(dataSource, Deliveries.instance(), settings.cluster().deliveryLease());
+        // Claims are named after paylink.cluster.instance-id, as the file locks and the rows sent are.
+        Deliveries queue = new Deliveries(dataSource, settings.intake().ownership().instanceId(), settings.cluster().deliveryLease());
         for (WebhookEndpoint endpoint : endpoints) {
             // Deliveries queued before endpoints had names carry the URL as their target.
             int moved = queue.retarget("webhook", endpoint.url(), endpoint.name());

@@ -53,7 +53,7 @@ public final class EnrichmentWiring {
         EnrichmentSettings schedule = new EnrichmentSettings(p.concurrency(), p.maxRequestsPerSecond().doubleValue(), p.firstInterval(),
                 p.maxInterval(), p.graceAfterExpiry(), p.maxLinksPerCycle());
         Path outbox = config.folders().outbox();
-        TrackedLinks tracked = new TrackedLinks(dataSource, config.cluster().linkLease());
+        TrackedLinks tracked = new TrackedLinks(dataSource, config.intake().ownership().instanceId(), config.cluster().linkLease());
         // The look-ups: routes/smartpay.camel.yaml, whose beans SmartPay's own wiring binds.
         SmartPayWiring.bind(camel, smartPay, clock);
         Enrichment enrichment = new Enrichment(tracked, events, new PaymentReports(tracked, outbox), schedule, clock);

@@ -49,11 +49,6 @@ public class Deliveries {
         this.lease = lease;
     }
 
-    /** What this process's claims are named after: its host name and process id. */
-    public static String instance() {
-        return Claims.INSTANCE;
-    }
-
     /** What to enqueue: an event for one output and target. */
     public record Request(String eventId, String eventType, String output, String target, String payload) {
     }

@@ -41,17 +41,23 @@ public class TrackedLinks {
     public static final Duration LEASE = Duration.ofMinutes(1);
 
     private final Jdbc jdbc;
+    private final String instance;
     private final Duration lease;
     /** The links the last {@link #due} claimed, under {@link #heldClaim}. */
     private List<String> held = List.of();
     private String heldClaim;
 
     public TrackedLinks(DataSource dataSource) {
-        this(dataSource, LEASE);
+        this(dataSource, Claims.INSTANCE, LEASE);
     }
 
-    public TrackedLinks(DataSource dataSource, Duration lease) {
+    /**
+     * @param instance what this process's claims are named after ({@code paylink.cluster.instance-id})
+     * @param lease    how long a claim holds unless a look-up's outcome lets it go
+     */
+    public TrackedLinks(DataSource dataSource, String instance, Duration lease) {
         this.jdbc = new Jdbc(dataSource);
+        this.instance = instance;
         this.lease = lease;
     }
 
@@ -65,7 +71,7 @@ public class TrackedLinks {
      * still holds, the links it took but did not look up (credentials refused, a failure of its own).
      */
     public synchronized List<TrackedLink> due(Instant now, int limit) {
-        String claim = Claims.next(Claims.INSTANCE);
+        String claim = Claims.next(instance);
         List<String> previous = held;
         String previousClaim = heldClaim;
         List<TrackedLink> taken = jdbc.inTransaction(c -> {

@@ -14,6 +14,9 @@ import dev.paylink.support.PaylinkApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +128,24 @@ class WebhookEndpointsAppTest {
             Deliveries deliveries = app.bean("deliveries", Deliveries.class);
             assertThat(deliveries.all("webhook")).filteredOn(d -> d.target().equals("fast")).hasSize(13)
                     .allSatisfy(d -> assertThat(deliveries.state(d.id())).isEqualTo(Deliveries.DELIVERED));
+        }
+    }
+
+    @Test
+    void aDeliveryInFlightIsClaimedUnderTheConfiguredInstanceId() throws Exception {
+        WebhookCapture hanging = receiver().hang();
+        try (PaylinkApp app = app(Map.of("paylink.cluster.instance-id", "node-7", "paylink.webhook.hook.url", hanging.url("/hook"),
+                "paylink.webhook.hook.secret", SECRET, "paylink.webhook.hook.events", EventTypes.PAYMENT_STATUS_CHANGED))) {
+            app.bean("eventBus", EventBus.class).publish(statusChanged("claimed"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> hanging.requests().size() == 1);
+
+            // One name per instance in the ledger: the file locks, the rows sent, and the claims on deliveries (host/pid before).
+            try (Connection c = app.bean("ledgerDataSource", DataSource.class).getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT claimed_by FROM delivery WHERE output = 'webhook'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).startsWith("node-7#");
+            }
+            hanging.close();
         }
     }
 

@@ -12,9 +12,14 @@ import dev.paylink.smartpay.PaymentStatusClass;
 import dev.paylink.support.PaylinkApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +60,25 @@ class EnrichmentFlowTest {
                     .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
             assertThat(meters.counter("paylink.enrichment.requests", "outcome", "found").count()).isGreaterThanOrEqualTo(3);
             assertThat(meters.counter("paylink.enrichment.requests", "outcome", "not_found").count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCyclesClaimsAreNamedAfterTheConfiguredInstanceId() throws Exception {
+        // The schedule far off: the test asks for the due links itself, through the app's own TrackedLinks.
+        try (PaylinkApp app = PaylinkApp.start(data, Map.of("paylink.sandbox", "true", "paylink.cluster.instance-id", "node-7",
+                "paylink.sandbox.smartpay-cron", "0 0 0 1 1 ? 2099"))) {
+            drop(app.inbox(), "tracking.csv", "paymentLinkId,reference\nPL-CLAIMED,T-1\n");
+            assertThat(awaitSummary(app.outbox(), "tracking").at("/counts/TRACKED").asInt()).isEqualTo(1);
+
+            assertThat(app.bean("trackedLinks", TrackedLinks.class).due(Instant.now().plus(Duration.ofDays(1)), 10))
+                    .extracting(TrackedLink::paymentLinkId).containsExactly("PL-CLAIMED");
+            // One name per instance in the ledger, as the file locks and the rows sent have it (host/pid before).
+            try (Connection c = app.bean("ledgerDataSource", DataSource.class).getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT claimed_by FROM payment_link WHERE payment_link_id = 'PL-CLAIMED'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).startsWith("node-7#");
+            }
         }
     }
 }
