@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Claims {
 
-    /** This process, as claims name it where no instance id is given (tests): host name and process id. */
+    /**
+     * This process, as claims name it where no instance id is given: tests, and {@code EnrichmentOff}'s TrackedLinks, which
+     * only counts links and claims nothing. The app's claims carry paylink.cluster.instance-id.
+     */
     static final String INSTANCE = host() + "/" + ProcessHandle.current().pid();
     /** A row that may be claimed at the instant bound to the one parameter: unclaimed, or its claim has lapsed. */
     static final String FREE = "(claimed_until IS NULL OR claimed_until <= ?)";

@@ -2,8 +2,13 @@ package dev.paylink.support;
 
 import dev.paylink.Application;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -54,6 +59,17 @@ public final class PaylinkApp implements AutoCloseable {
 
     public <T> T bean(String name, Class<T> type) {
         return camel().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    /** The one value {@code sql} selects from the app's ledger (its first column); fails if it selects no row. */
+    public String ledgerValue(String sql) throws SQLException {
+        try (Connection c = bean("ledgerDataSource", DataSource.class).getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new AssertionError("no row: " + sql);
+            }
+            return rs.getString(1);
+        }
     }
 
     public Path inbox() {
