@@ -46,7 +46,8 @@ import org.junit.jupiter.api.Test;
  * and counts what was really executed; it answers with a latency, so batches are in flight when a kill lands.
  *
  * <p>Runs on the embedded H2 ledger and on PostgreSQL. The seed is printed; rerun one with {@code -Dkill.seed=N}.
- * A run that fails leaves its folder in {@code target/kill-it/} (the log of every start, the ledger, the outbox);
+ * A run that fails leaves its folder in {@code target/kill-it/} (the log of every start, the ledger, the outbox, and on H2
+ * the ledger file as each kill left it, before the next start opened it: KilledLedgerTest was made from one);
  * one summary line per run is printed and appended to {@code target/kill-it/summary.txt}.
  */
 class KillIT {
@@ -212,6 +213,7 @@ class KillIT {
                     case AFTER_DONE -> app.awaitLogged(FILE + ": done,", PHASE_TIMEOUT);
                 }
                 int exit = app.kill();
+                keepLedgerAsKilled(number);
                 noteLeftSending(app);
                 boolean stillInInbox = Files.exists(data.resolve("inbox").resolve(FILE));
                 int executedDuringStart = sim.executedCount() - executedAtStart;
@@ -258,6 +260,14 @@ class KillIT {
                 read = Long.parseLong(m.group(1));
             }
             return read;
+        }
+
+        /** A copy of the H2 ledger file as the kill left it, before the next start opens it: what a failed run is read from. */
+        private void keepLedgerAsKilled(int number) throws IOException {
+            Path file = data.resolve("ledger.mv.db");
+            if (ledgerUrl == null && Files.exists(file)) {
+                Files.copy(file, dir.resolve("ledger-after-kill-" + number + ".mv.db"));
+            }
         }
 
         /** The last start after the kills: it must finish the file; then it is stopped with SIGTERM. */
