@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * H2's background thread, which would rewrite half-empty chunks and shrink the file, does not run at all (H2 source:
  * {@code MVStore.setAutoCommitDelay(0)} stops it). A batch's SENDING and outcome commits each leave the chunks they replace
  * partly live, so the file grew by ~8 KB a row (200,000 rows: 1.6 GB, 1,000,000 rows: 10.8 GB, measured by
- * bench/million.sh) and never shrank while the app ran; H2 compacted it only when the ledger was closed.
+ * bench/million.sh) and never shrank while the app ran; H2 would compact it only as it closes the ledger, which the app's
+ * URL turns off ({@code MAX_COMPACT_TIME=0}: that compaction lost commits in H2 2.3.232, see PaylinkSettings).
  *
  * <p>Each tick:
  * <ol>
@@ -124,8 +125,9 @@ public final class H2Housekeeping {
 
     /**
      * Before the ledger's pool closes (the app stops): H2's retention time back and the pin let go, so that the store closes
-     * as H2 closes it. With the pin left in place, H2's compaction on close could not reuse the space of the chunks it
-     * rewrote: a 50,000-row ledger of 43 MB grew to 455 MB, and the stop waited 10 s for it (bench/million.sh).
+     * as H2 closes it. The app's URL keeps H2 from compacting as it closes ({@code MAX_COMPACT_TIME=0}, PaylinkSettings);
+     * when it still did, the pin left in place kept that compaction from reusing the space of the chunks it rewrote: a
+     * 50,000-row ledger of 43 MB grew to 455 MB, and the stop waited 10 s for it (bench/million.sh).
      */
     public synchronized void close() {
         closed = true;
