@@ -47,7 +47,7 @@ while [ "$(grep -ac 'H2Housekeeping - ledger file shrunk' "$WORK/app.log" || tru
 done
 SAME_SINCE=$(date +%s%N); LAST=$(stat -c %s "$WORK/data/ledger.mv.db")
 LEDGER_IDLE=$LAST; IDLE_SECONDS=$(( (SAME_SINCE - IDLE_T0) / 1000000 ))
-# A clean stop (SIGTERM): H2 compacts the ledger as it closes; its size after the stop, and how long the stop took.
+# A clean stop (SIGTERM): its size after the stop (H2 closes it without compacting: MAX_COMPACT_TIME=0), and how long the stop took.
 STOP_T0=$(date +%s%N); kill "$APP_PID"; while kill -0 "$APP_PID" 2>/dev/null; do sleep 0.1; done
 STOP_MS=$(( ($(date +%s%N) - STOP_T0) / 1000000 )); LEDGER_STOPPED=$(stat -c %s "$WORK/data/ledger.mv.db")
 
