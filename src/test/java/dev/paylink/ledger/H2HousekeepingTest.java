@@ -13,6 +13,8 @@ import dev.paylink.support.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -93,7 +95,9 @@ class H2HousekeepingTest {
         // H2 does not compact as it closes (MAX_COMPACT_TIME=0: its compaction on close lost commits, KilledLedgerTest): the
         // dead chunks stay until the housekeeping's next idle shrink. Until 2026-12-01 the close compacted (and the pin, had
         // close() not let go of it, kept it from dropping what it rewrote: a 50,000-row ledger grew from 43 MB to 455 MB).
-        assertThat(size(folder)).as("closed, against %,d bytes open", open).isBetween(open - (64 << 10), open + (64 << 10));
+        // (A compaction of this half-dead store changed its size by a sixth or more: 10.2 to 8.6 MB uncompressed, 5.8 to 7.2 MB
+        // compressed.)
+        assertThat(size(folder)).as("closed, against %,d bytes open", open).isBetween(open * 9 / 10, open * 11 / 10);
         assertThat(logs.messages(Level.WARN)).isEmpty();
         try (HikariDataSource reopened = pool(folder)) {
             assertThat(new Ledger(reopened, Clock.systemUTC()).countByState()).containsExactlyEntriesOf(Map.of("CREATED", (long) ROWS));
@@ -130,9 +134,9 @@ class H2HousekeepingTest {
         for (int i = 0; i < copies.size(); i++) {
             String url = new PaylinkSettings.Ledger(null, "sa", null, 4, true).jdbcUrl(copies.get(i)) + ";RETENTION_TIME=" + Integer.MAX_VALUE;
             for (String open : List.of("first open", "opened again")) {
-                try (Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+                try (Connection c = DriverManager.getConnection(url, "sa", "");
                      Statement st = c.createStatement();
-                     java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM ledger_entry WHERE state = 'CREATED'")) {
+                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM ledger_entry WHERE state = 'CREATED'")) {
                     rs.next();
                     assertThat(rs.getLong(1)).as("copy %d of %d, %s", i, copies.size(), open).isEqualTo(createdAtCopy.get(i));
                 }

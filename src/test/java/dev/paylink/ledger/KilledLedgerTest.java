@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,14 +78,14 @@ class KilledLedgerTest {
     void h2CommitsWhatItsCompactionOnCloseMoved() throws Exception {
         String url = "jdbc:h2:file:" + folder.resolve("ledger") + ";WRITE_DELAY=0;COMPRESS=TRUE;MAX_COMPACT_TIME=2000" + YOUNG;
 
-        assertThat(states(url)).as("the first open after the kill").isEqualTo(Map.of("CREATED", 2830L, "REJECTED", 20L, "UNCERTAIN", 150L,
-                "file COMPLETED", 1L));
-        assertThat(states(url)).as("opened again, after H2 compacted the file as it closed it").isEqualTo(Map.of("CREATED", 2830L,
-                "REJECTED", 20L, "UNCERTAIN", 150L, "file COMPLETED", 1L));
+        Map<String, Long> atTheKill = new TreeMap<>(AT_THE_KILL);
+        atTheKill.put("file COMPLETED", 1L);
+        assertThat(states(url)).as("the first open after the kill").isEqualTo(atTheKill);
+        assertThat(states(url)).as("opened again, after H2 compacted the file as it closed it").isEqualTo(atTheKill);
     }
 
     private static Map<String, Long> states(String url) throws SQLException {
-        Map<String, Long> states = new java.util.TreeMap<>();
+        Map<String, Long> states = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT state, COUNT(*) FROM ledger_entry GROUP BY state")) {
                 while (rs.next()) {
