@@ -39,7 +39,7 @@ public class V12__Ledger_key extends BaseJavaMigration {
     }
 
     /** (table, constraint) of each foreign key that references {@code table}. */
-    private static List<String[]> foreignKeysTo(Connection c, String table) throws SQLException {
+    static List<String[]> foreignKeysTo(Connection c, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         List<String[]> found = new ArrayList<>();
         try (ResultSet rs = md.getExportedKeys(c.getCatalog(), c.getSchema(), name(md, table))) {
@@ -63,7 +63,7 @@ public class V12__Ledger_key extends BaseJavaMigration {
         }
     }
 
-    private static String name(DatabaseMetaData md, String table) throws SQLException {
+    static String name(DatabaseMetaData md, String table) throws SQLException {
         return md.storesUpperCaseIdentifiers() ? table.toUpperCase(java.util.Locale.ROOT) : table;
     }
 }

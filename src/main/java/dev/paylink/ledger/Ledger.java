@@ -40,17 +40,17 @@ public class Ledger {
      */
     private static final String IN_INDEX_ORDER = "file_id, ";
     /**
-     * The entry of one key (bind the key twice). ledger_entry has no index on entry_key: a key's uniqueness and its place
-     * (file, line) are in ledger_key, so that the commits that change an entry's state rewrite no page of a key index
-     * (migration V12 says why).
+     * The entry of one key (bind its {@link KeyHash} twice). ledger_entry has no index on entry_key: a key's uniqueness and
+     * its place (file, line) are in ledger_key, so that the commits that change an entry's state rewrite no page of a key
+     * index (migration V12 says why); ledger_key holds the key's hash (V14).
      */
-    private static final String OF_KEY = "file_id = (SELECT k.file_id FROM ledger_key k WHERE k.entry_key = ?) "
-            + "AND line = (SELECT k.line FROM ledger_key k WHERE k.entry_key = ?)";
+    private static final String OF_KEY = "file_id = (SELECT k.file_id FROM ledger_key k WHERE k.key_hash = ?) "
+            + "AND line = (SELECT k.line FROM ledger_key k WHERE k.key_hash = ?)";
     /**
-     * Entries joined to their keys: {@code e} found through {@code k} along e's (file_id, line), or {@code k} through
-     * {@code e} by its primary key (the entry keeps its key); ledger_key has no index on (file_id, line) since V13.
+     * Entries joined to their keys: {@code e} found through {@code k} (by its key's hash) along e's (file_id, line). Only
+     * in that direction: ledger_key has no index on (file_id, line) since V13, and an entry's key hash is computed in Java.
      */
-    private static final String KEYED = "ledger_key k JOIN ledger_entry e ON e.file_id = k.file_id AND e.line = k.line AND e.entry_key = k.entry_key";
+    private static final String KEYED = "ledger_key k JOIN ledger_entry e ON e.file_id = k.file_id AND e.line = k.line";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -203,8 +203,8 @@ public class Ledger {
             }
             Jdbc.update(c, "DELETE FROM intake_issue WHERE file_id = ?", run.id());
             Jdbc.update(c, "DELETE FROM payment_link WHERE file_id = ?", run.id());
-            // The keys through their entries' (file_id, line) index, so the entries go last.
-            Jdbc.update(c, "DELETE FROM ledger_key WHERE entry_key IN (SELECT entry_key FROM ledger_entry WHERE file_id = ?)", run.id());
+            // The keys found through their entries' (file_id, line) index, so the entries go last.
+            deleteKeys(c, "file_id = ?", run.id());
             Jdbc.update(c, "DELETE FROM ledger_entry WHERE file_id = ?", run.id());
             return null;
         });
@@ -220,10 +220,23 @@ public class Ledger {
             Jdbc.update(c, "DELETE FROM payment_link WHERE file_id = ? AND entry_key IN "
                     + "(SELECT entry_key FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED')", run.id(), run.id());
             // Their keys are free again (a corrected file may claim them).
-            Jdbc.update(c, "DELETE FROM ledger_key WHERE entry_key IN "
-                    + "(SELECT entry_key FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED')", run.id());
+            deleteKeys(c, "file_id = ? AND state = 'RECEIVED'", run.id());
             return Jdbc.update(c, "DELETE FROM ledger_entry WHERE file_id = ? AND state = 'RECEIVED'", run.id());
         });
+    }
+
+    /** Deletes the keys of the entries {@code where} selects, by their hashes (computed here: SQL has no portable SHA-256). */
+    private static void deleteKeys(Connection c, String where, Object... args) throws SQLException {
+        List<Object[]> hashes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT entry_key FROM ledger_entry WHERE " + where)) {
+            Jdbc.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hashes.add(new Object[] {KeyHash.of(rs.getString(1))});
+                }
+            }
+        }
+        batch(c, "DELETE FROM ledger_key WHERE key_hash = ?", hashes);
     }
 
     /** A run stopped for good after some of its rows were sent ({@link #releaseUnsent}): FAILED, with why. */
@@ -350,11 +363,11 @@ public class Ledger {
         Map<String, Owner> owners = new HashMap<>();
         for (int from = 0; from < all.size(); from += IN_LIST) {
             List<String> part = all.subList(from, Math.min(all.size(), from + IN_LIST));
-            String sql = "SELECT k.entry_key, e.file_id, e.line, e.state, f.file_name FROM " + KEYED + " JOIN intake_file f ON f.id = e.file_id "
-                    + "WHERE k.entry_key IN (" + String.join(",", Collections.nCopies(part.size(), "?")) + ")";
+            String sql = "SELECT e.entry_key, e.file_id, e.line, e.state, f.file_name FROM " + KEYED + " JOIN intake_file f ON f.id = e.file_id "
+                    + "WHERE k.key_hash IN (" + String.join(",", Collections.nCopies(part.size(), "?")) + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < part.size(); i++) {
-                    ps.setString(i + 1, part.get(i));
+                    ps.setBytes(i + 1, KeyHash.of(part.get(i)));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -374,9 +387,9 @@ public class Ledger {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_key (entry_key, file_id, line) VALUES (?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_key (key_hash, file_id, line) VALUES (?, ?, ?)")) {
             for (AcceptedRow row : rows) {
-                ps.setString(1, row.key());
+                ps.setBytes(1, KeyHash.of(row.key()));
                 ps.setLong(2, run.id());
                 ps.setLong(3, row.line());
                 ps.addBatch();
@@ -575,8 +588,9 @@ public class Ledger {
                         ps.setLong(7, e.fileId());
                         ps.setLong(8, e.line());
                     } else {
-                        ps.setString(7, o.identifier());
-                        ps.setString(8, o.identifier());
+                        byte[] hash = KeyHash.of(o.identifier());
+                        ps.setBytes(7, hash);
+                        ps.setBytes(8, hash);
                         anyByKey = true;
                     }
                     ps.addBatch();
@@ -634,8 +648,9 @@ public class Ledger {
     public Optional<ResultLine> entry(String key) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(ENTRY_RESULT + " WHERE " + OF_KEY)) {
-                ps.setString(1, key);
-                ps.setString(2, key);
+                byte[] hash = KeyHash.of(key);
+                ps.setBytes(1, hash);
+                ps.setBytes(2, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(entryResult(rs)) : Optional.<ResultLine>empty();
                 }
@@ -690,18 +705,20 @@ public class Ledger {
 
     // ---------------------------------------------------------------- resolutions: a person's decisions about UNCERTAIN entries
 
-    private static final String TARGET = "SELECT e.entry_key, e.state, e.file_id, f.file_name, e.line, f.status "
-            + "FROM " + KEYED + " JOIN intake_file f ON f.id = e.file_id";
+    private static final String TARGET_COLUMNS = "SELECT e.entry_key, e.state, e.file_id, f.file_name, e.line, f.status FROM ";
+    /** Bind the key's {@link KeyHash}. */
+    private static final String TARGET_OF_KEY = TARGET_COLUMNS + KEYED + " JOIN intake_file f ON f.id = e.file_id WHERE k.key_hash = ?";
     private static final String RECORDED = "SELECT id, entry_key, decision, drop_file, drop_line, previous_state, new_state, applied_at FROM resolution";
 
     /** The entry of a key, with the file it came from, for a decision about it. */
     public Optional<Resolution.Target> resolutionTarget(String key) {
-        return inTransaction(c -> targets(c, TARGET + " WHERE k.entry_key = ?", key).stream().findFirst());
+        return inTransaction(c -> targets(c, TARGET_OF_KEY, KeyHash.of(key)).stream().findFirst());
     }
 
     /** The entries owned by line {@code line} of files named {@code fileName}: one per run of such a file that owns one. */
     public List<Resolution.Target> resolutionTargets(String fileName, long line) {
-        return inTransaction(c -> targets(c, TARGET + " WHERE f.file_name = ? AND e.line = ? ORDER BY e.file_id", fileName, line));
+        return inTransaction(c -> targets(c, TARGET_COLUMNS + "ledger_entry e JOIN intake_file f ON f.id = e.file_id WHERE f.file_name = ? AND e.line = ? "
+                + "ORDER BY e.file_id", fileName, line));
     }
 
     /** The decision already applied from this line of a drop with this content, if any. */
@@ -732,7 +749,8 @@ public class Ledger {
         if (same.isPresent()) {
             return same.get();
         }
-        List<Resolution.Target> found = targets(c, TARGET + " WHERE k.entry_key = ?", r.key());
+        byte[] hash = KeyHash.of(r.key());
+        List<Resolution.Target> found = targets(c, TARGET_OF_KEY, hash);
         if (found.isEmpty()) {
             return new Resolution.Result(Resolution.Outcome.REFUSED, null, "no ledger entry has the key " + r.key());
         }
@@ -751,7 +769,7 @@ public class Ledger {
         };
         int moved = Jdbc.update(c, "UPDATE ledger_entry SET state = ?, subsequent_payment_url = ?, mail_sent = NULL, error_code = NULL, message = ?, "
                 + "updated_at = ? WHERE " + OF_KEY + " AND state = 'UNCERTAIN'", r.decision().target().name(), url, Jdbc.truncate(message, 2000), now,
-                r.key(), r.key());
+                hash, hash);
         if (moved == 0) {
             // Waiting for the row lock of the same line applied at this moment elsewhere (PostgreSQL): it is recorded now.
             same = alreadyApplied(c, r);
@@ -759,15 +777,15 @@ public class Ledger {
                 return same.get();
             }
             Optional<Resolution.Recorded> last = recorded(c, RECORDED + " WHERE entry_key = ? ORDER BY entry_key, id DESC LIMIT 1", r.key());
-            String state = targets(c, TARGET + " WHERE k.entry_key = ?", r.key()).get(0).state();
+            String state = targets(c, TARGET_OF_KEY, hash).get(0).state();
             return new Resolution.Result(Resolution.Outcome.REFUSED, null, last.map(l -> "already resolved " + l.describe() + "; the entry is " + state + " now")
                     .orElse("the entry is " + state + ", not UNCERTAIN: only UNCERTAIN entries are resolved"));
         }
         long id;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO resolution (drop_file, drop_sha256, drop_line, entry_key, decision, url, reason, "
-                + "previous_state, new_state, decided_by, decided_at, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'UNCERTAIN', ?, ?, ?, ?)",
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO resolution (drop_file, drop_sha256, drop_line, entry_key, key_hash, decision, url, "
+                + "reason, previous_state, new_state, decided_by, decided_at, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'UNCERTAIN', ?, ?, ?, ?)",
                 java.sql.Statement.RETURN_GENERATED_KEYS)) {
-            Jdbc.bind(ps, Jdbc.truncate(r.dropFile(), 1024), r.dropSha256(), r.dropLine(), r.key(), r.decision().name(), url,
+            Jdbc.bind(ps, Jdbc.truncate(r.dropFile(), 1024), r.dropSha256(), r.dropLine(), r.key(), hash, r.decision().name(), url,
                     Jdbc.truncate(r.reason(), 2000), r.decision().target().name(), Jdbc.truncate(r.dropFile(), 1024), r.decidedAt(), now);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -789,7 +807,8 @@ public class Ledger {
         if (keys.isEmpty()) {
             return List.of();
         }
-        return inTransaction(c -> sendable(c, "k.entry_key IN (" + String.join(",", Collections.nCopies(keys.size(), "?")) + ")", keys.toArray()));
+        return inTransaction(c -> sendable(c, "k.key_hash IN (" + String.join(",", Collections.nCopies(keys.size(), "?")) + ")",
+                keys.stream().map(KeyHash::of).toArray()));
     }
 
     /**
@@ -797,7 +816,7 @@ public class Ledger {
      * Read through the few resolutions not yet announced, never through the ledger's RECEIVED entries.
      */
     public List<LedgerEntry> pendingResends(int limit) {
-        return inTransaction(c -> sendable(c, "k.entry_key IN (SELECT r.entry_key FROM resolution r WHERE r.announced_at IS NULL "
+        return inTransaction(c -> sendable(c, "k.key_hash IN (SELECT r.key_hash FROM resolution r WHERE r.announced_at IS NULL "
                 + "AND r.decision = 'RESEND') LIMIT ?", new Object[] {limit}));
     }
 
@@ -841,7 +860,7 @@ public class Ledger {
     /** The resends still SENDING (found through their resolutions and keys, not a scan by state) that {@code also} holds for. */
     private static int resendsInterrupted(Connection c, String also, OffsetDateTime now, Object... alsoArgs) throws SQLException {
         List<long[]> resends = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT k.file_id, k.line FROM resolution r JOIN ledger_key k ON k.entry_key = r.entry_key "
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.file_id, k.line FROM resolution r JOIN ledger_key k ON k.key_hash = r.key_hash "
                 + "WHERE r.announced_at IS NULL AND r.decision = 'RESEND'"); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 resends.add(new long[] {rs.getLong(1), rs.getLong(2)});
@@ -868,7 +887,7 @@ public class Ledger {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT r.id, r.entry_key, r.decision, r.drop_file, r.drop_line, r.previous_state, "
                     + "r.new_state, r.applied_at, r.reason, r.decided_at, e.state, e.subsequent_payment_url, f.id, f.file_name, f.sha256, "
-                    + "f.report_base, e.line FROM resolution r JOIN ledger_key k ON k.entry_key = r.entry_key "
+                    + "f.report_base, e.line FROM resolution r JOIN ledger_key k ON k.key_hash = r.key_hash "
                     + "JOIN ledger_entry e ON e.file_id = k.file_id AND e.line = k.line JOIN intake_file f ON f.id = e.file_id "
                     + "WHERE r.announced_at IS NULL AND e.state NOT IN ('RECEIVED', 'SENDING') ORDER BY r.id LIMIT ?")) {
                 ps.setInt(1, limit);

@@ -84,8 +84,11 @@ class H2HousekeepingTest {
             // Half the rows changed after the file was shrunk, and a tick (its pin) since: two thirds of the chunks are dead.
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.executeUpdate("UPDATE ledger_entry SET message = 'changed' WHERE line < " + ROWS / 2);
+                housekeeping.tick();
+                // What the tick's busy compaction rewrote is written by the next commit (in the app, the next tick's
+                // CHECKPOINT): written here, so that the close has none of it to write (it did with binary keys: +20 %).
+                st.execute("CHECKPOINT");
             }
-            housekeeping.tick();
             open = size(folder);
             // As the app stops: the housekeeping lets go of its pin (after its route), then the pool closes; with the last
             // connection H2 closes the store.
