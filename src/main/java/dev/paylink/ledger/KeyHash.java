@@ -10,22 +10,12 @@ import java.security.NoSuchAlgorithmException;
  */
 final class KeyHash {
 
-    private static final MessageDigest PROTOTYPE = sha256();
-
     private KeyHash() {
     }
 
     static byte[] of(String key) {
         try {
-            return ((MessageDigest) PROTOTYPE.clone()).digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (CloneNotSupportedException e) {
-            return sha256().digest(key.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available in this JVM", e);
         }
