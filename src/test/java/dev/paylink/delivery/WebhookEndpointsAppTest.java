@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.paylink.events.Event;
 import dev.paylink.events.EventTypes;
 import dev.paylink.ledger.Deliveries;
+import dev.paylink.support.LogCapture;
 import dev.paylink.support.PaylinkApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,20 +45,20 @@ class WebhookEndpointsAppTest {
 
     private final List<WebhookCapture> receivers = new ArrayList<>();
     private final Logger paylinkLog = (Logger) LoggerFactory.getLogger("dev.paylink");
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private LogCapture logs;
     private Level levelBefore;
 
     @BeforeEach
     void captureLogs() {
         levelBefore = paylinkLog.getLevel();
         paylinkLog.setLevel(Level.DEBUG);
-        logs.start();
-        paylinkLog.addAppender(logs);
+        // read while the app's threads log: LogCapture copies under the appender's lock
+        logs = LogCapture.of("dev.paylink");
     }
 
     @AfterEach
     void tearDown() {
-        paylinkLog.detachAppender(logs);
+        logs.close();
         paylinkLog.setLevel(levelBefore);
         receivers.forEach(WebhookCapture::close);
     }
@@ -84,7 +83,7 @@ class WebhookEndpointsAppTest {
     }
 
     private List<String> logLines() {
-        return logs.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        return logs.events().stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 
     @Test
@@ -244,7 +243,7 @@ class WebhookEndpointsAppTest {
         System.setProperty("paylink.deliver.link-creatd", "none");
         try (PaylinkApp app = app(Map.of("paylink.deliver.payment-status_changed", "file,webhook", "paylink.mail.to.file-complete", "ops@example.invalid",
                 "paylink.webhook.crm.url", "http://127.0.0.1:9/hook", "paylink.webhook.crm.secret", SECRET, "paylink.webhook.crm.event", "payment.*"))) {
-            List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+            List<String> warnings = logs.messages(Level.WARN).toList();
             String known = "the event types are link-created, link-rejected, link-uncertain, link-duplicate, link-resolved, file-completed, "
                     + "file-failed, payment-status-changed, payment-paid, payment-expired";
             assertThat(warnings).contains(

@@ -5,13 +5,11 @@ import static dev.paylink.support.Drops.drop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.ledger.ResultLine;
 import dev.paylink.sandbox.OnOfficeSimulator;
+import dev.paylink.support.LogCapture;
 import dev.paylink.support.PaylinkApp;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Credentials refused or onOffice unreachable: sending pauses, files wait in the inbox untouched, nothing is
@@ -40,14 +37,16 @@ class PausedSendingTest {
     Path data;
 
     private OnOfficeSimulator onOffice;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private LogCapture logs;
 
     @AfterEach
     void stop() {
         if (onOffice != null) {
             onOffice.close();
         }
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        if (logs != null) {
+            logs.close();
+        }
     }
 
     /** Secrets of every kind are configured, so the log check below covers them all. */
@@ -73,8 +72,10 @@ class PausedSendingTest {
 
         try (PaylinkApp app = app(url, "WRONGtoken000000000000000000000x")) {
             drop(app.inbox(), "orders.csv", ROWS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> logs.list.stream()
-                    .anyMatch(e -> e.getFormattedMessage().startsWith("SENDING PAUSED: onOffice refused the credentials")));
+            // Read through LogCapture's locked copy: the app's threads append while this polls (CI once saw a
+            // ConcurrentModificationException streaming the appender's list directly).
+            await().atMost(Duration.ofSeconds(30)).until(() -> logs.messages()
+                    .anyMatch(m -> m.startsWith("SENDING PAUSED: onOffice refused the credentials")));
             // While paused: several probes, the file stays put, no report, nothing created.
             await().atMost(Duration.ofSeconds(30)).until(() -> onOffice.requestCount() >= 3);
             assertThat(app.inbox().resolve("orders.csv")).exists();
@@ -84,7 +85,7 @@ class PausedSendingTest {
             assertThat(app.bean("ledger", Ledger.class).unfinished(app.bean("ledger", Ledger.class).beginRun("orders.csv",
                     dev.paylink.support.Drops.sha256(ROWS.getBytes())))).isEqualTo(3);
         }
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(SECRET) || m.contains(OTHER_SECRET))
+        assertThat(logs.messages().toList()).noneMatch(m -> m.contains(SECRET) || m.contains(OTHER_SECRET))
                 .anyMatch(m -> m.contains("PAYLINK_ONOFFICE_TOKEN") && m.contains("WR****"));
 
         // Fixed and restarted: the same run resumes and every row is sent once.
@@ -125,7 +126,6 @@ class PausedSendingTest {
     }
 
     private void captureLogs() {
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        logs = LogCapture.all();
     }
 }

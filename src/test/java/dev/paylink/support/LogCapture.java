@@ -35,8 +35,11 @@ public final class LogCapture implements AutoCloseable, AfterEachCallback {
         return new LogCapture((Logger) LoggerFactory.getLogger(loggerName));
     }
 
+    /** A copy, taken under the appender's lock: logback appends under it ({@code AppenderBase.doAppend} is synchronized). */
     public List<ILoggingEvent> events() {
-        return List.copyOf(appender.list);
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
     }
 
     /** The messages, formatted, in the order they were logged. */
@@ -50,7 +53,9 @@ public final class LogCapture implements AutoCloseable, AfterEachCallback {
     }
 
     public void clear() {
-        appender.list.clear();
+        synchronized (appender) {
+            appender.list.clear();
+        }
     }
 
     @Override
