@@ -17,10 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +53,9 @@ class DispatcherTest {
     static final class ScriptedOutput implements Output {
         private final String name;
         volatile Function<Delivery, DeliveryResult> answer = d -> new DeliveryResult.Delivered("ok");
-        final List<Delivery> tries = Collections.synchronizedList(new ArrayList<>());
+        // Read (streamed, asserted) while the dispatcher's threads add: a copy-on-write list iterates a snapshot, where a
+        // synchronizedList's stream would throw ConcurrentModificationException (as PausedSendingTest once did on CI).
+        final List<Delivery> tries = new CopyOnWriteArrayList<>();
 
         volatile boolean isolating;
 
