@@ -177,7 +177,8 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
          */
         static final String NO_COMPACT_ON_CLOSE = ";MAX_COMPACT_TIME=0";
         /**
-         * H2 compresses the pages it writes (LZF; a page then splits at 64 KB instead of 4 KB, or at 48 entries, MVStore's keysPerPage). Measured by bench/million.sh,
+         * H2 compresses the pages it writes (LZF; a page then splits at 64 KB instead of 4 KB, or at 48 entries, MVStore's
+         * keysPerPage). Measured by bench/million.sh,
          * 200,000 rows, two pairs back to back: the file 534 / 533 instead of 664 / 657 bytes/row once idle, 1,018 / 1,052
          * instead of 1,344 / 1,398 at most while sent; for 443 / 478 instead of 395 / 354 µs CPU per row (README "Disk space
          * (H2)"). H2 reads compressed and plain pages either way, so the setting may change on an existing ledger.
