@@ -62,6 +62,39 @@ abstract class LedgerContract {
         assertThat(ledger.nextToSend(corrected, 0, 10)).extracting(LedgerEntry::key).containsExactly("k3");
     }
 
+    /** Lines 2.. of a file, one key each, claimed 1,000 at a time as the intake does; what the claims found, summed. */
+    private Ledger.ChunkResult acceptRows(FileRun run, String prefix, int rows) {
+        int claimed = 0;
+        int duplicates = 0;
+        for (int from = 0; from < rows; from += 1_000) {
+            List<AcceptedRow> chunk = new java.util.ArrayList<>();
+            for (int i = from; i < Math.min(rows, from + 1_000); i++) {
+                chunk.add(row(i + 2, prefix + i, Integer.toString(100_000 + i)));
+            }
+            Ledger.ChunkResult r = ledger.accept(run, chunk, List.of());
+            claimed += r.claimed();
+            duplicates += r.duplicates();
+        }
+        return new Ledger.ChunkResult(claimed, duplicates, 0);
+    }
+
+    @Test
+    void keysAreFreedPageByPageWhateverTheRunsSize() {
+        // 2,000 released (two full pages of keys and an empty third), the sent one kept; 1,500 of a refused run (a part page)
+        FileRun changed = ledger.beginRun("a.csv", "0".repeat(64));
+        acceptRows(changed, "r", 2_001);
+        ledger.markSending(ledger.nextToSend(changed, 0, 1));
+        assertThat(ledger.releaseUnsent(changed)).isEqualTo(2_000);
+        FileRun corrected = ledger.beginRun("a.csv", "1".repeat(64));
+        assertThat(acceptRows(corrected, "r", 2_001)).isEqualTo(new Ledger.ChunkResult(2_000, 1, 0));
+
+        FileRun refused = ledger.beginRun("b.csv", "2".repeat(64));
+        acceptRows(refused, "f", 1_500);
+        ledger.fail(refused, "quote never closed");
+        FileRun fixed = ledger.beginRun("b.csv", "3".repeat(64));
+        assertThat(acceptRows(fixed, "f", 1_500)).isEqualTo(new Ledger.ChunkResult(1_500, 0, 0));
+    }
+
     @Test
     void aKeySeenTwiceInOneFileIsADuplicateOfTheFirstLine() {
         FileRun run = ledger.beginRun("a.csv", "0".repeat(64));
