@@ -1,0 +1,143 @@
+package dev.paylink.sandbox.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.paylink.config.PaylinkSettings;
+import dev.paylink.intake.AcceptedRow;
+import dev.paylink.intake.LedgerKey;
+import dev.paylink.ledger.FileRun;
+import dev.paylink.ledger.Ledger;
+import dev.paylink.ledger.LedgerEntry;
+import dev.paylink.smartml.ActionOutcome;
+import dev.paylink.smartml.PaymentLinkRequest;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the ledger alone costs a row (bench/ledger.sh): the app's own {@link Ledger} on a new ledger, one thread, no HTTP,
+ * no Camel. Each file of {@code rows} is claimed in chunks of 1,000 ({@code accept}, as the intake does), then sent in
+ * batches the way the sender does it: {@code nextToSend}, {@code markSending} (its commit and, on an H2 file, the fsync
+ * before a request may leave), {@code recordOutcomes} (every row CREATED, with a payment URL). Prints, per file, this
+ * thread's CPU per row for each step, and the whole process's (H2's own threads, the JIT and GC included).
+ *
+ * <p>{@code java -cp target/paylink-routes-sandbox.jar dev.paylink.sandbox.bench.LedgerRows ROWS FILES BATCH [JDBC-URL [USER
+ * [PASSWORD]]]}: without a URL, the app's default ledger (an H2 file with its crash-safe settings, compressed) in a new
+ * temporary folder, removed at the end; {@code -Dpaylink.ledger.compress=false} for an uncompressed one.
+ */
+public final class LedgerRows {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private LedgerRows() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: LedgerRows ROWS FILES BATCH [JDBC-URL [USER [PASSWORD]]]");
+            System.exit(2);
+        }
+        int rows = Integer.parseInt(args[0]);
+        int files = Integer.parseInt(args[1]);
+        int batch = Integer.parseInt(args[2]);
+        Path folder = args.length > 3 ? null : Files.createTempDirectory("ledger-rows");
+        boolean compress = Boolean.parseBoolean(System.getProperty("paylink.ledger.compress", "true"));
+        String url = folder == null ? args[3] : new PaylinkSettings.Ledger(null, null, null, 2, compress).jdbcUrl(folder);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("ledger");
+        config.setJdbcUrl(url);
+        config.setUsername(args.length > 4 ? args[4] : null);
+        config.setPassword(args.length > 5 ? args[5] : null);
+        config.setMaximumPoolSize(2);
+        try (HikariDataSource dataSource = new HikariDataSource(config)) {
+            Ledger.migrate(dataSource);
+            Ledger ledger = new Ledger(dataSource, Clock.systemUTC(), "ledger-rows");
+            System.out.printf("ledger %s, %d rows a file, claims of 1,000, batches of %d, one thread%n", url.replaceAll(";.*", "")
+                    + (folder == null ? "" : " (the app's default settings" + (compress ? "" : ", uncompressed") + ")"), rows, batch);
+            long seed = System.currentTimeMillis();
+            for (int f = 1; f <= files; f++) {
+                String name = "ledger-rows-" + seed + "-" + f;
+                Figures x = file(ledger, name, rows, batch);
+                System.out.printf("%s: this thread %d µs/row (claim %d, next batch %d, SENDING %d, outcome %d); the process %d µs/row%n",
+                        name, x.perRow(x.threadNs()), x.perRow(x.claimNs()), x.perRow(x.nextNs()), x.perRow(x.sendingNs()),
+                        x.perRow(x.outcomeNs()), x.perRow(x.processNs()));
+            }
+        } finally {
+            if (folder != null) {
+                try (var paths = Files.walk(folder)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    /** CPU nanoseconds of one file: this thread's per step and in all, and the whole process's. */
+    public record Figures(int rows, long claimNs, long nextNs, long sendingNs, long outcomeNs, long threadNs, long processNs) {
+
+        long perRow(long ns) {
+            return ns / 1000 / rows;
+        }
+    }
+
+    /** Claims a file of {@code rows} and sends it in batches of {@code batch}, every row CREATED; fails if a row is left. */
+    public static Figures file(Ledger ledger, String name, int rows, int batch) {
+        long process0 = processCpu();
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        FileRun run = ledger.beginRun(name + ".csv", "0".repeat(64));
+        List<AcceptedRow> chunk = new ArrayList<>(1000);
+        for (int line = 2; line <= rows + 1; line++) {
+            PaymentLinkRequest request = new PaymentLinkRequest(name + "-" + line, new BigDecimal("129.90"),
+                    "Monthly rent " + line + " for unit " + line % 97, true);
+            chunk.add(new AcceptedRow(line, LedgerKey.of(request), request, null, null));
+            if (chunk.size() == 1000 || line == rows + 1) {
+                if (ledger.accept(run, chunk, List.of()).claimed() != chunk.size()) {
+                    throw new IllegalStateException("a key of " + name + " was taken already");
+                }
+                chunk.clear();
+            }
+        }
+        ledger.markAccepted(run, rows, List.of());
+        long t1 = THREADS.getCurrentThreadCpuTime();
+        long next = 0;
+        long sending = 0;
+        long outcome = 0;
+        long after = 0;
+        int sent = 0;
+        while (true) {
+            long s0 = THREADS.getCurrentThreadCpuTime();
+            List<LedgerEntry> entries = ledger.nextToSend(run, after, batch);
+            if (entries.isEmpty()) {
+                break;
+            }
+            long s1 = THREADS.getCurrentThreadCpuTime();
+            List<LedgerEntry> mine = ledger.markSending(entries);
+            long s2 = THREADS.getCurrentThreadCpuTime();
+            List<ActionOutcome> outcomes = new ArrayList<>(mine.size());
+            for (LedgerEntry e : mine) {
+                outcomes.add(new ActionOutcome.Created(e.key(), "https://smartpay.example.com/pay/subsequent/" + e.key().substring(0, 40)
+                        + "?lang=de", true));
+            }
+            ledger.recordOutcomes(outcomes, mine);
+            long s3 = THREADS.getCurrentThreadCpuTime();
+            next += s1 - s0;
+            sending += s2 - s1;
+            outcome += s3 - s2;
+            sent += mine.size();
+            after = entries.get(entries.size() - 1).line();
+        }
+        long process1 = processCpu();
+        if (sent != rows) {
+            throw new IllegalStateException(name + ": " + sent + " of " + rows + " rows sent");
+        }
+        return new Figures(rows, t1 - t0, next, sending, outcome, THREADS.getCurrentThreadCpuTime() - t0, process1 - process0);
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
