@@ -4,8 +4,9 @@
 # dev.paylink.sandbox.bench.LedgerRows: on a new ledger with the app's default settings (an H2 file, crash-safe, compressed;
 # -Dpaylink.ledger.compress=false for an uncompressed one), each of `files` files of `rows` rows is claimed in chunks of
 # 1,000 and then sent in batches of `batch` as the sender does it (next batch, SENDING with its commit and fsync, the
-# outcomes). Prints per file the thread's CPU per row for each step and the process's (H2's threads, JIT and GC
-# included); the first file or two include the JIT's warm-up. LEDGER=postgresql: a new schema of the PostgreSQL the
+# outcomes). Prints per file the thread's CPU per row for each step, the process's (H2's threads, JIT and GC
+# included), rows/s and the bytes H2 wrote per row; the first file or two include the JIT's warm-up.
+# -Dledger-rows.threads=2 as a JVM option: each round is two files of rows/2 sent at once, a thread each (the app's two senders). LEDGER=postgresql: a new schema of the PostgreSQL the
 # tests use (127.0.0.1:5432/test as $PGUSER, postgres), dropped at the end; the server's own CPU is not counted here.
 # LEDGER_URL=jdbc:...: any other ledger, e.g. jdbc:h2:mem:bench (nothing on disk: a bound, not a setting).
 set -euo pipefail

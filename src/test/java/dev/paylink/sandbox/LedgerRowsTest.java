@@ -42,4 +42,26 @@ class LedgerRowsTest {
     void runsOnTheLedgerItIsGiven() throws Exception {
         LedgerRows.main(new String[] {"30", "2", "7", "jdbc:h2:mem:ledger-rows-test"});
     }
+
+    /** -Dledger-rows.threads=2: each round is two files of half the rows, sent at once; all of them end CREATED. */
+    @Test
+    void twoThreadsSendTwoFilesARoundAtOnce(@TempDir Path dir) throws Exception {
+        String url = new PaylinkSettings.Ledger(null, null, null, 2, true).jdbcUrl(dir);
+        System.setProperty("ledger-rows.threads", "2");
+        try {
+            LedgerRows.main(new String[] {"1500", "2", "25", url});
+        } finally {
+            System.clearProperty("ledger-rows.threads");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        try (HikariDataSource dataSource = new HikariDataSource(config)) {
+            Ledger ledger = new Ledger(dataSource, Clock.systemUTC(), "test");
+            assertThat(ledger.countByState()).isEqualTo(Map.of("CREATED", 3_000L));
+            try (var c = dataSource.getConnection(); var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM intake_file")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("two rounds of two files").isEqualTo(4);
+            }
+        }
+    }
 }

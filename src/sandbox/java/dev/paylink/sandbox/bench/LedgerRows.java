@@ -15,16 +15,26 @@ import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
 
 /**
- * What the ledger alone costs a row (bench/ledger.sh): the app's own {@link Ledger} on a new ledger, one thread, no HTTP,
+ * What the ledger alone costs a row (bench/ledger.sh): the app's own {@link Ledger} on a new ledger, no HTTP,
  * no Camel. Each file of {@code rows} is claimed in chunks of 1,000 ({@code accept}, as the intake does), then sent in
  * batches the way the sender does it: {@code nextToSend}, {@code markSending} (its commit and, on an H2 file, the fsync
- * before a request may leave), {@code recordOutcomes} (every row CREATED, with a payment URL). Prints, per file, this
- * thread's CPU per row for each step, and the whole process's (H2's own threads, the JIT and GC included).
+ * before a request may leave), {@code recordOutcomes} (every row CREATED, with a payment URL). Prints, per round, the
+ * threads' CPU per row for each step, the whole process's (H2's own threads, the JIT and GC included), rows/s and, on an
+ * H2 file, the bytes H2 wrote per row. {@code -Dledger-rows.threads=N}: each round is N files of ROWS/N sent at once, a
+ * thread each (as the app's senders at concurrency N; one by default).
  *
  * <p>{@code java -cp target/paylink-routes-sandbox.jar dev.paylink.sandbox.bench.LedgerRows ROWS FILES BATCH [JDBC-URL [USER
  * [PASSWORD]]]}: without a URL, the app's default ledger (an H2 file with its crash-safe settings, compressed) in a new
@@ -45,6 +55,7 @@ public final class LedgerRows {
         int rows = Integer.parseInt(args[0]);
         int files = Integer.parseInt(args[1]);
         int batch = Integer.parseInt(args[2]);
+        int threads = Integer.getInteger("ledger-rows.threads", 1);
         Path folder = args.length > 3 ? null : Files.createTempDirectory("ledger-rows");
         boolean compress = Boolean.parseBoolean(System.getProperty("paylink.ledger.compress", "true"));
         String url = folder == null ? args[3] : new PaylinkSettings.Ledger(null, null, null, 2, compress).jdbcUrl(folder);
@@ -53,25 +64,65 @@ public final class LedgerRows {
         config.setJdbcUrl(url);
         config.setUsername(args.length > 4 ? args[4] : null);
         config.setPassword(args.length > 5 ? args[5] : null);
-        config.setMaximumPoolSize(2);
+        config.setMaximumPoolSize(threads + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (HikariDataSource dataSource = new HikariDataSource(config)) {
             Ledger.migrate(dataSource);
             Ledger ledger = new Ledger(dataSource, Clock.systemUTC(), "ledger-rows");
-            System.out.printf("ledger %s, %d rows a file, claims of 1,000, batches of %d, one thread%n", url.replaceAll(";.*", "")
-                    + (folder == null ? "" : " (the app's default settings" + (compress ? "" : ", uncompressed") + ")"), rows, batch);
+            System.out.printf("ledger %s, %d rows a round (%s), claims of 1,000, batches of %d%n", url.replaceAll(";.*", "")
+                    + (folder == null ? "" : " (the app's default settings" + (compress ? "" : ", uncompressed") + ")"), rows,
+                    threads == 1 ? "one file, one thread" : threads + " files of " + rows / threads + " at once, a thread each", batch);
             long seed = System.currentTimeMillis();
-            for (int f = 1; f <= files; f++) {
-                String name = "ledger-rows-" + seed + "-" + f;
-                Figures x = file(ledger, name, rows, batch);
-                System.out.printf("%s: this thread %d µs/row (claim %d, next batch %d, SENDING %d, outcome %d); the process %d µs/row%n",
-                        name, x.perRow(x.threadNs()), x.perRow(x.claimNs()), x.perRow(x.nextNs()), x.perRow(x.sendingNs()),
-                        x.perRow(x.outcomeNs()), x.perRow(x.processNs()));
+            for (int round = 1; round <= files; round++) {
+                long written0 = h2WriteBytes(dataSource);
+                long process0 = processCpu();
+                long wall0 = System.nanoTime();
+                List<Future<Figures>> running = new ArrayList<>();
+                for (int t = 1; t <= threads; t++) {
+                    String name = "ledger-rows-" + seed + "-" + round + "-" + t;
+                    running.add(pool.submit(() -> file(ledger, name, rows / threads, batch)));
+                }
+                long claim = 0;
+                long next = 0;
+                long sending = 0;
+                long outcome = 0;
+                long thread = 0;
+                for (Future<Figures> f : running) {
+                    Figures x = f.get();
+                    claim += x.claimNs();
+                    next += x.nextNs();
+                    sending += x.sendingNs();
+                    outcome += x.outcomeNs();
+                    thread += x.threadNs();
+                }
+                long wall = System.nanoTime() - wall0;
+                long process = processCpu() - process0;
+                long written = h2WriteBytes(dataSource) - written0;
+                int sent = rows / threads * threads;
+                System.out.printf("round %d: the threads %d µs/row (claim %d, next batch %d, SENDING %d, outcome %d); the process %d µs/row; "
+                        + "%,d rows/s%s%n", round, thread / 1000 / sent, claim / 1000 / sent, next / 1000 / sent, sending / 1000 / sent,
+                        outcome / 1000 / sent, process / 1000 / sent, Math.round(sent * 1e9 / wall),
+                        written < 0 ? "" : String.format("; H2 wrote %,d bytes/row", written / sent));
             }
         } finally {
+            pool.shutdown();
             if (folder != null) {
                 try (var paths = Files.walk(folder)) {
                     paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
+            }
+        }
+    }
+
+    /** What H2 has written to its file since it was opened ({@code info.FILE_WRITE_BYTES}); -1 for another database. */
+    private static long h2WriteBytes(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.getMetaData().getURL().startsWith("jdbc:h2:file:")) {
+                return -1;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_WRITE_BYTES'");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Long.parseLong(rs.getString(1)) : -1;
             }
         }
     }
