@@ -36,7 +36,7 @@ import javax.sql.DataSource;
  * H2 file, the bytes H2 wrote per row. {@code -Dledger-rows.threads=N}: each round is N files of ROWS/N sent at once, a
  * thread each (as the app's senders at concurrency N; one by default).
  *
- * <p>{@code java -cp target/paylink-routes-sandbox.jar dev.paylink.sandbox.bench.LedgerRows ROWS FILES BATCH [JDBC-URL [USER
+ * <p>{@code java -cp target/paylink-routes-sandbox.jar dev.paylink.sandbox.bench.LedgerRows ROWS ROUNDS BATCH [JDBC-URL [USER
  * [PASSWORD]]]}: without a URL, the app's default ledger (an H2 file with its crash-safe settings, compressed) in a new
  * temporary folder, removed at the end; {@code -Dpaylink.ledger.compress=false} for an uncompressed one.
  */
@@ -49,11 +49,11 @@ public final class LedgerRows {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: LedgerRows ROWS FILES BATCH [JDBC-URL [USER [PASSWORD]]]");
+            System.err.println("usage: LedgerRows ROWS ROUNDS BATCH [JDBC-URL [USER [PASSWORD]]]");
             System.exit(2);
         }
         int rows = Integer.parseInt(args[0]);
-        int files = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[1]);
         int batch = Integer.parseInt(args[2]);
         int threads = Integer.getInteger("ledger-rows.threads", 1);
         Path folder = args.length > 3 ? null : Files.createTempDirectory("ledger-rows");
@@ -73,7 +73,7 @@ public final class LedgerRows {
                     + (folder == null ? "" : " (the app's default settings" + (compress ? "" : ", uncompressed") + ")"), rows,
                     threads == 1 ? "one file, one thread" : threads + " files of " + rows / threads + " at once, a thread each", batch);
             long seed = System.currentTimeMillis();
-            for (int round = 1; round <= files; round++) {
+            for (int round = 1; round <= rounds; round++) {
                 long written0 = h2WriteBytes(dataSource);
                 long process0 = processCpu();
                 long wall0 = System.nanoTime();
@@ -127,17 +127,12 @@ public final class LedgerRows {
         }
     }
 
-    /** CPU nanoseconds of one file: this thread's per step and in all, and the whole process's. */
-    public record Figures(int rows, long claimNs, long nextNs, long sendingNs, long outcomeNs, long threadNs, long processNs) {
-
-        long perRow(long ns) {
-            return ns / 1000 / rows;
-        }
+    /** The CPU nanoseconds one file took of the thread that sent it: each step's, and in all. */
+    public record Figures(int rows, long claimNs, long nextNs, long sendingNs, long outcomeNs, long threadNs) {
     }
 
     /** Claims a file of {@code rows} and sends it in batches of {@code batch}, every row CREATED; fails if a row is left. */
     public static Figures file(Ledger ledger, String name, int rows, int batch) {
-        long process0 = processCpu();
         long t0 = THREADS.getCurrentThreadCpuTime();
         FileRun run = ledger.beginRun(name + ".csv", "0".repeat(64));
         List<AcceptedRow> chunk = new ArrayList<>(1000);
@@ -181,11 +176,10 @@ public final class LedgerRows {
             sent += mine.size();
             after = entries.get(entries.size() - 1).line();
         }
-        long process1 = processCpu();
         if (sent != rows) {
             throw new IllegalStateException(name + ": " + sent + " of " + rows + " rows sent");
         }
-        return new Figures(rows, t1 - t0, next, sending, outcome, THREADS.getCurrentThreadCpuTime() - t0, process1 - process0);
+        return new Figures(rows, t1 - t0, next, sending, outcome, THREADS.getCurrentThreadCpuTime() - t0);
     }
 
     private static long processCpu() {
