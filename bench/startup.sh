@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Start-up time: JVM start -> routes started, over N starts of each case, and where the time goes.
 #   bench/startup.sh [starts=10] [JVM options...]
-# Cases (CASES="fresh existing sandbox" by default, any subset):
+# Cases (CASES="fresh existing sandbox sandbox-existing" by default, any subset):
 #   fresh     the production jar against the onOffice simulator, a new data folder (new H2 ledger) each start
 #   existing  the same, every start on one data folder whose ledger an earlier start made (a restart)
 #   sandbox   the demo, java -jar target/paylink-routes-sandbox.jar, a new data folder each start
+#   sandbox-existing  the demo, every start on one data folder an earlier start made (the demo started again: its ./data)
 # "JVM start" is taken just before the java process is launched (date +%s%N), "routes started" is the time stamp of
 # Camel's "Apache Camel ... (paylink-routes) started in ..." line; the app is stopped (SIGTERM) once it is logged.
 # Each start is given the jar's class data sharing archive (target/<jar name>.jsa, made by mvn package) as the README's run
@@ -14,7 +15,7 @@
 set -euo pipefail
 STARTS=${1:-10}
 shift || true
-CASES=${CASES:-fresh existing sandbox}
+CASES=${CASES:-fresh existing sandbox sandbox-existing}
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 bench_jars
@@ -54,7 +55,7 @@ stop_app() { kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null ||
 # one_start CASE DIR [JVM options...]: starts the case once in DIR, waits for "started", stops it; prints the figures.
 one_start() {
   local case=$1 dir=$2; shift 2
-  if [ "$case" = sandbox ]; then
+  if [ "$case" = sandbox ] || [ "$case" = sandbox-existing ]; then
     mkdir -p "$dir"
     : > "$dir/app.log"
     APP_T0=$(date +%s%N)
@@ -75,14 +76,17 @@ start_simulator "$PORT" 0 "$WORK/simulator.log"
 echo "JVM start -> routes started, $STARTS starts per case, class data sharing archives: $([ "${CDS:-on}" = off ] && echo off || echo on), JVM options: ${*:-none} (work folder $WORK)"
 for case in $CASES; do
   : > "$WORK/$case.txt"
-  [ "$case" = existing ] && one_start fresh "$WORK/existing" "$@" > /dev/null  # makes the ledger the starts reuse
+  # existing, sandbox-existing: every start on the data folder of a first start (not counted)
+  again=false
+  case $case in *existing) again=true ;; esac
+  $again && one_start "$case" "$WORK/$case" "$@" > /dev/null
   for i in $(seq 1 "$STARTS"); do
     dir=$WORK/$case-$i
-    [ "$case" = existing ] && dir=$WORK/existing
+    $again && dir=$WORK/$case
     one_start "$case" "$dir" "$@" >> "$WORK/$case.txt"
   done
   dir=$WORK/$case-recorder
-  [ "$case" = existing ] && dir=$WORK/existing
+  $again && dir=$WORK/$case
   one_start "$case" "$dir" "$@" -Dcamel.main.startup-recorder=logging > /dev/null
   cp "$dir/app.log" "$WORK/$case-recorder.log"
   python3 - "$case" "$WORK/$case.txt" "$WORK/$case-recorder.log" <<'PY'
@@ -90,7 +94,7 @@ import re, statistics, sys
 case, runs, rec = sys.argv[1], [l.split() for l in open(sys.argv[2])], open(sys.argv[3]).read()
 total = sorted(float(r[0]) for r in runs)
 main = sorted(float(r[1]) for r in runs)
-print(f"{case:9} JVM start -> routes started: median {statistics.median(total) / 1000:.2f} s "
+print(f"{case:16} JVM start -> routes started: median {statistics.median(total) / 1000:.2f} s "
       f"[{total[0] / 1000:.2f} - {total[-1] / 1000:.2f}] over {len(total)} starts; "
       f"JVM start -> Camel Main's first line: median {statistics.median(main) / 1000:.2f} s; "
       f"CPU: median {statistics.median(float(r[3]) for r in runs):.1f} s; "
