@@ -185,11 +185,19 @@ public record PaylinkSettings(Folders folders, Sandbox sandbox, OnOffice onOffic
          */
         static final String COMPRESS = ";COMPRESS=TRUE";
 
-        /** The JDBC URL to open: the configured one, or the H2 file {@code <data>/ledger} with the durability settings. */
+        /** The JDBC URL to open: the configured one, or the H2 file {@link #defaultFile} with the durability settings. */
         public String jdbcUrl(Path data) {
-            return url != null ? url
-                    : "jdbc:h2:file:" + data.toAbsolutePath().resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE" + H2Durability.URL_SETTINGS + QUERY_CACHE + NO_COMPACT_ON_CLOSE
-                            + (compress ? COMPRESS : "");
+            return url != null ? url : h2Url(defaultFile(data));
+        }
+
+        /** The default ledger's H2 file, {@code <data>/ledger} (H2 adds {@code .mv.db}). */
+        public static Path defaultFile(Path data) {
+            return data.toAbsolutePath().resolve("ledger");
+        }
+
+        /** The URL of an H2 file ledger at {@code file} with the default ledger's settings. */
+        public String h2Url(Path file) {
+            return "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE" + H2Durability.URL_SETTINGS + QUERY_CACHE + NO_COMPACT_ON_CLOSE + (compress ? COMPRESS : "");
         }
     }
 

@@ -31,6 +31,14 @@ public final class LedgerWiring {
     }
 
     public static Wired wire(CamelContext camel, PaylinkSettings config, Clock clock) throws Exception {
+        PaylinkSettings.Ledger settings = config.ledger();
+        if (settings.url() == null) {
+            Path file = PaylinkSettings.Ledger.defaultFile(config.folders().data());
+            if (step(camel, "new ledger", () -> FreshLedger.makeIfAbsent(file, settings::h2Url, settings.username(),
+                    settings.password() == null ? null : settings.password().value()))) {
+                LOG.info("A new ledger: {}.mv.db", file);
+            }
+        }
         HikariDataSource dataSource = step(camel, "ledger pool", () -> dataSource(config.ledger(), config.folders().data()));
         onStop(camel, "ledger connection pool", dataSource::close);
         step(camel, "ledger schema", () -> {
