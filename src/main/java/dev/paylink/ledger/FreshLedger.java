@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A new embedded H2 ledger made in one step from a script of the whole schema, instead of by Flyway applying every
- * migration: Flyway took ~0.9 s of a first start's ~3.3 s (bench/startup.sh, case "fresh"), H2 running the script ~0.15 s.
+ * migration: Flyway took ~0.9 s of a first start's ~3.3 s (bench/startup.sh, case "fresh"), this 0.23-0.29 s (the
+ * recorder's {@code Wire(new ledger)}: H2 making the file, running the script, closing it).
  *
  * <p>The script is not a second source of the schema: the build makes it from the migrations ({@link #main}, run by the
  * exec-maven-plugin before the tests), by letting Flyway migrate a new H2 file and having H2 write that database out as SQL,
@@ -61,7 +62,7 @@ public final class FreshLedger {
         Path newFile = file.resolveSibling(file.getFileName() + "-new");
         Path made = Path.of(newFile + H2_FILE);
         try {
-            Files.deleteIfExists(made); // left by a start that was killed while it made the ledger
+            deleteNew(newFile); // left by a start that was killed while it made the ledger
             Properties login = new Properties();
             if (user != null) {
                 login.setProperty("user", user);
@@ -81,19 +82,25 @@ public final class FreshLedger {
             } catch (FileAlreadyExistsException e) {
                 return false; // made meanwhile by someone else: theirs stays
             } finally {
-                Files.deleteIfExists(made);
+                deleteNew(newFile);
             }
             syncFolder(ledger.getParent());
             return true;
         } catch (SQLException | IOException | RuntimeException e) {
             LOG.debug("new ledger not made from {} ({}); Flyway makes its schema", SCRIPT, e.toString());
             try {
-                Files.deleteIfExists(made);
+                deleteNew(newFile);
             } catch (IOException ignored) {
                 // the next start deletes it
             }
             return false;
         }
+    }
+
+    /** The new file and the trace file H2 writes beside it when something failed. */
+    private static void deleteNew(Path newFile) throws IOException {
+        Files.deleteIfExists(Path.of(newFile + H2_FILE));
+        Files.deleteIfExists(Path.of(newFile + ".trace.db"));
     }
 
     /** The folder's entries on disk (the new name of the ledger): Linux lets a folder be opened and forced. */

@@ -69,10 +69,12 @@ class FreshLedgerTest {
     @Test
     void whatAStartKilledWhileItMadeTheLedgerLeftIsMadeAgain() throws Exception {
         Files.writeString(dir.resolve("ledger-new.mv.db"), "half a ledger");
+        Files.writeString(dir.resolve("ledger-new.trace.db"), "what H2 said");
 
         assertThat(FreshLedger.makeIfAbsent(dir.resolve("ledger"), DEFAULT::h2Url, "sa", null)).isTrue();
 
         assertThat(dir.resolve("ledger-new.mv.db")).doesNotExist();
+        assertThat(dir.resolve("ledger-new.trace.db")).doesNotExist();
         try (HikariDataSource ds = pool(dir.resolve("ledger"))) {
             assertThat(Ledger.upToDate(ds)).isTrue();
         }
