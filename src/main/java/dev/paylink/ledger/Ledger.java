@@ -104,8 +104,20 @@ public class Ledger {
      * migrations were not edited since (their checksums), a developer's mistake that a fresh ledger in the tests does not show.
      */
     static boolean upToDate(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection();
-             Statement st = c.createStatement();
+        try (Connection c = dataSource.getConnection()) {
+            try (ResultSet tables = c.getMetaData().getTables(null, c.getSchema(), "flyway_schema_history", null)) {
+                if (!tables.next()) {
+                    return false; // a new ledger (and no "relation does not exist" in PostgreSQL's log)
+                }
+            }
+            return historyUpToDate(c);
+        } catch (SQLException e) {
+            return false; // a history Flyway should look at
+        }
+    }
+
+    private static boolean historyUpToDate(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT \"version\", \"type\", \"success\" FROM \"flyway_schema_history\"")) {
             boolean newest = false;
             while (rs.next()) {
@@ -129,8 +141,6 @@ public class Ledger {
                 newest |= order == 0;
             }
             return newest;
-        } catch (SQLException e) {
-            return false; // no history yet (a new ledger), or one Flyway should look at
         }
     }
 
