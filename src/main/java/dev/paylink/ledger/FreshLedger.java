@@ -1,7 +1,5 @@
 package dev.paylink.ledger;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
@@ -120,19 +120,19 @@ public final class FreshLedger {
         Path out = Path.of(args[0]);
         Path work = Files.createTempDirectory("fresh-ledger");
         try {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl("jdbc:h2:file:" + work.resolve("ledger") + ";MAX_COMPACT_TIME=0");
-            config.setUsername("sa");
-            Path script = work.resolve("script.sql");
-            try (HikariDataSource ds = new HikariDataSource(config)) {
-                Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-                try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                    st.execute("SCRIPT NOPASSWORDS NOSETTINGS TO '" + script + "'");
+            String url = "jdbc:h2:file:" + work.resolve("ledger") + ";MAX_COMPACT_TIME=0";
+            Flyway.configure().dataSource(url, "sa", null).locations("classpath:db/migration").load().migrate();
+            List<String> statements = new ArrayList<>();
+            try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SCRIPT NOPASSWORDS NOSETTINGS")) {
+                while (rs.next()) {
+                    if (!rs.getString(1).startsWith("CREATE USER ")) {
+                        statements.add(rs.getString(1));
+                    }
                 }
             }
-            List<String> lines = Files.readAllLines(script, StandardCharsets.UTF_8).stream().filter(l -> !l.startsWith("CREATE USER ")).toList();
             Files.createDirectories(out.getParent());
-            Files.write(out, lines, StandardCharsets.UTF_8);
+            Files.write(out, statements, StandardCharsets.UTF_8);
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

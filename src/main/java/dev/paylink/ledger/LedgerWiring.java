@@ -39,7 +39,7 @@ public final class LedgerWiring {
                 LOG.info("A new ledger: {}.mv.db", file);
             }
         }
-        HikariDataSource dataSource = step(camel, "ledger pool", () -> dataSource(config.ledger(), config.folders().data()));
+        HikariDataSource dataSource = step(camel, "ledger pool", () -> dataSource(settings, config.folders().data()));
         onStop(camel, "ledger connection pool", dataSource::close);
         step(camel, "ledger schema", () -> {
             Ledger.migrate(dataSource);
