@@ -8,6 +8,7 @@ import dev.paylink.config.PaylinkSettings;
 import dev.paylink.ledger.Ledger;
 import dev.paylink.sandbox.bench.LedgerRows;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,17 @@ class LedgerRowsTest {
 
     @Test
     void runsOnTheLedgerItIsGiven() throws Exception {
-        LedgerRows.main(new String[] {"30", "2", "7", "jdbc:h2:mem:ledger-rows-test"});
+        String url = "jdbc:h2:mem:ledger-rows-test;DB_CLOSE_DELAY=-1";
+        LedgerRows.main(new String[] {"30", "2", "7", url});
+
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        try (HikariDataSource dataSource = new HikariDataSource(config)) {
+            assertThat(new Ledger(dataSource, Clock.systemUTC(), "test").countByState()).isEqualTo(Map.of("CREATED", 60L));
+        }
+        try (var c = DriverManager.getConnection(url); var st = c.createStatement()) {
+            st.execute("SHUTDOWN"); // the in-memory database, kept for the check above
+        }
     }
 
     /** -Dledger-rows.threads=2: each round is two files of half the rows, sent at once; all of them end CREATED. */
